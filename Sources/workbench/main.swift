@@ -1,0 +1,3 @@
+import WorkbenchExperiments
+
+print("workbench \(Workbench.version)")
