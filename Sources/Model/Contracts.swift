@@ -1,0 +1,32 @@
+import WorkbenchRandom
+
+// The small protocols that join layers, losses, optimizers, schedules and initialisers.
+// Each concrete type lives in its own file.
+
+/// A loss over a batch of network outputs. It returns one loss per sample and writes the gradient
+/// of the *sum* of those losses into `gradient` (same shape as `output`); the trainer divides by the
+/// batch size, so a batch split into chunks gives the same result as the whole batch.
+public protocol Loss {
+    /// Output [N, K] (or [N, K, 1, 1]); labels N class indices in 0..<K.
+    func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float]
+}
+
+/// Updates parameters in place from their gradients; state (moments, velocities) is created lazily
+/// per parameter and can be saved and restored by name.
+public protocol Optimizer: AnyObject {
+    func step(_ parameters: [Parameter], learningRate: Float)
+    /// Optimizer state as named tensors (e.g. `layers.0.weight.momentum`), plus the step count.
+    func stateTensors() -> [String: Tensor]
+    func loadState(_ tensors: [String: Tensor]) throws
+}
+
+/// A learning-rate schedule: the rate used at optimizer step `step` (0-based, counted over all
+/// epochs), so what is reported is exactly what was used.
+public protocol LearningRateSchedule {
+    func learningRate(atStep step: Int, stepsPerEpoch: Int) -> Float
+}
+
+/// Fills a weight tensor with initial values from a seeded generator, given its fan-in and fan-out.
+public protocol WeightInitializer {
+    func fill(_ tensor: inout Tensor, fanIn: Int, fanOut: Int, rng: inout SplitMix64)
+}
