@@ -34,6 +34,9 @@ let package = Package(
                 path: "Sources/Experiments"),
         .executableTarget(name: "workbench", dependencies: ["WorkbenchExperiments"],
                           path: "Sources/workbench"),
+        // Data-pipeline benchmark (prints figures; see benchmarks/RESULTS.md).
+        .executableTarget(name: "workbench-data-bench", dependencies: ["WorkbenchData"],
+                          path: "Benchmarks/DataBench"),
 
         .testTarget(name: "WorkbenchRandomTests", dependencies: ["WorkbenchRandom"],
                     path: "Tests/RandomTests"),

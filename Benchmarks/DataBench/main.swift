@@ -1,0 +1,5 @@
+// Data-pipeline benchmark: prints figures; how to rerun is in benchmarks/RESULTS.md.
+import Foundation
+import WorkbenchData
+
+print("workbench-data-bench: no benchmarks yet")
