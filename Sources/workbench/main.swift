@@ -1,3 +1,4 @@
+import Foundation
 import WorkbenchExperiments
 
-print("workbench \(Workbench.version)")
+exit(WorkbenchCLI.main(CommandLine.arguments))

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The `workbench` command line: finds the command named by the first words, parses its
+/// arguments with its spec and runs it. Exit 0 on success and for `--help`, 64 for usage errors,
+/// 1 for failures (message on standard error).
+public enum WorkbenchCLI {
+    /// Every command, by the words that name it (a table, not a branch ladder).
+    public static let commands: [(path: [String], type: Command.Type)] = [
+        (["run"], RunCommand.self),
+        (["runs"], RunsCommand.self),
+        (["compare"], CompareCommand.self),
+        (["diff"], DiffCommand.self),
+        (["reproduce"], ReproduceCommand.self),
+        (["resume"], ResumeCommand.self),
+        (["sweep"], SweepCommand.self),
+        (["gradcheck"], GradcheckCommand.self),
+        (["predict"], PredictCommand.self),
+        (["data", "inspect"], DataInspectCommand.self),
+        (["data", "export-png"], DataExportCommand.self),
+    ]
+
+    static let overview = """
+        workbench: train LeNet-style networks and record exactly what ran.
+        """
+
+    /// The text of `workbench --help` (or of a command group such as `workbench data --help`).
+    static func help(group: [String]) -> String {
+        let rows = commands.filter { Array($0.path.prefix(group.count)) == group }
+        var lines = [overview, "", "USAGE: workbench \(group.isEmpty ? "" : group.joined(separator: " ") + " ")<command> [options]",
+                     "", "COMMANDS:"]
+        for row in rows {
+            lines.append(CommandSpec.row(row.path.dropFirst(group.count).joined(separator: " "), row.type.spec.abstract))
+        }
+        lines += ["", "OPTIONS:", CommandSpec.row("--version", "Print the workbench version and exit."),
+                  CommandSpec.row("-h, --help", "Show this help; 'workbench <command> --help' for a command.")]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Runs the command line `arguments` (including the program name) and returns the exit status.
+    public static func main(_ arguments: [String], console: Console = .standard()) -> Int32 {
+        let words = Array(arguments.dropFirst())
+        let executable = arguments.first.map(resolveExecutable) ?? "workbench"
+        if words.isEmpty || words == ["--help"] || words == ["-h"] || words == ["help"] {
+            if words.isEmpty {
+                console.error("error: no command given\nusage: workbench <command> [options]  (see 'workbench --help')")
+                return ExitStatus.usage
+            }
+            console.write(help(group: []))
+            return ExitStatus.success
+        }
+        if words == ["--version"] {
+            console.print("workbench \(Workbench.version)")
+            return ExitStatus.success
+        }
+        // Longest command path matching the leading words.
+        let match = commands.filter { words.starts(with: $0.path) }.max { $0.path.count < $1.path.count }
+        guard let match else {
+            let groups = Set(commands.filter { $0.path.count > 1 }.map { $0.path[0] })
+            if groups.contains(words[0]) {
+                let rest = words.dropFirst()
+                if rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
+                    if rest.isEmpty {
+                        console.error("error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
+                                      + help(group: [words[0]]))
+                        return ExitStatus.usage
+                    }
+                    console.write(help(group: [words[0]]))
+                    return ExitStatus.success
+                }
+                let names = commands.filter { $0.path[0] == words[0] }.map { $0.path[1] }
+                var message = "unknown command 'workbench \(words[0]) \(rest.first!)'"
+                if let guess = closestMatch(to: rest.first!, in: names) { message += " (did you mean '\(guess)'?)" }
+                console.error("error: \(message)\nusage: workbench \(words[0]) <command> [options]")
+                return ExitStatus.usage
+            }
+            var message = "unknown command '\(words[0])'"
+            let names = commands.map { $0.path[0] } + ["--help", "--version"]
+            if let guess = closestMatch(to: words[0], in: names) { message += " (did you mean '\(guess)'?)" }
+            console.error("error: \(message)\nusage: workbench <command> [options]  (see 'workbench --help')")
+            return ExitStatus.usage
+        }
+        let spec = match.type.spec
+        do {
+            let parsed = try ParsedArguments(Array(words.dropFirst(match.path.count)), spec: spec)
+            if parsed.helpRequested {
+                console.write(spec.help)
+                return ExitStatus.success
+            }
+            let context = CommandContext(arguments: parsed, console: console, commandLine: arguments,
+                                         executablePath: executable)
+            return try match.type.init(context: context).run()
+        } catch let error as CLIError {
+            console.error(error.description)
+            return error.exitCode
+        } catch {
+            console.error("error: \(error)")
+            return ExitStatus.failure
+        }
+    }
+
+    /// The absolute path of the running program, so child processes can be started through it.
+    static func resolveExecutable(_ argument0: String) -> String {
+        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
+        return URL(fileURLWithPath: argument0).standardizedFileURL.path
+    }
+}
