@@ -1,0 +1,66 @@
+/// MNIST-style dataset from an IDX images file and an IDX labels file (LeCun et al. 1998).
+///
+/// Images are `[N, H, W]` (one channel) or `[N, C, H, W]`; labels are `[N]` `uint8`. `uint8`
+/// samples are divided by 255 into [0, 1]; float32/float64 samples are taken as is (the file is
+/// assumed to hold already-scaled values); other integer types are also taken as is. Both files
+/// stay in memory in their compact file types; `sample(at:)` converts one image to floats.
+public struct IDXDataset: Dataset {
+    /// The images array, `[N, H, W]` or `[N, C, H, W]`.
+    public let images: IDXArray
+    /// The labels array, `[N]` uint8.
+    public let labels: IDXArray
+    public let sampleShape: (channels: Int, height: Int, width: Int)
+    public let classNames: [String]
+
+    /// Reads both files (plain or gzip) and checks they describe the same number of samples.
+    /// `classNames`, when given, names labels 0..<classNames.count; by default labels are
+    /// named by their numbers "0"..."max label".
+    public init(imagesPath: String, labelsPath: String, classNames: [String]? = nil) throws {
+        try self.init(images: IDXArray(contentsOf: imagesPath), imagesPath: imagesPath,
+                      labels: IDXArray(contentsOf: labelsPath), labelsPath: labelsPath,
+                      classNames: classNames)
+    }
+
+    /// Builds a dataset from arrays already in memory; the paths are only used in error messages.
+    public init(images: IDXArray, imagesPath: String = "<images>", labels: IDXArray,
+                labelsPath: String = "<labels>", classNames: [String]? = nil) throws {
+        let d = images.dimensions
+        switch d.count {
+        case 3: sampleShape = (1, d[1], d[2])
+        case 4: sampleShape = (d[1], d[2], d[3])
+        default:
+            throw DataError(path: imagesPath, "expected images of shape [N, H, W] or [N, C, H, W], "
+                + "found rank \(d.count) \(d)")
+        }
+        guard labels.dimensions.count == 1, labels.elementType == .uint8 else {
+            throw DataError(path: labelsPath, "expected labels of shape [N] and type uint8, "
+                + "found \(labels.elementType) \(labels.dimensions)")
+        }
+        guard labels.itemCount == images.itemCount else {
+            throw DataError(path: imagesPath, "has \(images.itemCount) images but \(labelsPath) has "
+                + "\(labels.itemCount) labels; expected the same count")
+        }
+        let maxLabel = Int(labels.bytes.max() ?? 0)
+        if let classNames {
+            guard maxLabel < classNames.count else {
+                let index = labels.bytes.firstIndex(of: UInt8(maxLabel)) ?? 0
+                throw DataError(path: labelsPath, "label \(maxLabel) at index \(index) has no class name; "
+                    + "expected labels below \(classNames.count)")
+            }
+            self.classNames = classNames
+        } else {
+            self.classNames = (0 ... maxLabel).map(String.init)
+        }
+        self.images = images
+        self.labels = labels
+    }
+
+    public var count: Int { images.itemCount }
+
+    public func sample(at index: Int) throws -> Sample {
+        precondition(index >= 0 && index < count, "IDXDataset index \(index) outside 0..<\(count)")
+        let image = Image(channels: sampleShape.channels, height: sampleShape.height,
+                          width: sampleShape.width, pixels: images.scaledFloats(item: index))
+        return Sample(image: image, label: Int(labels.bytes[index]))
+    }
+}
