@@ -1,0 +1,85 @@
+import Foundation
+
+/// An element-wise nonlinearity, as data: the experiment file names one of these.
+public enum Activation: Equatable, Sendable {
+    case sigmoid
+    case tanh
+    /// LeCun's scaled tanh f(x) = 1.7159·tanh(2x/3) (LeCun et al. 1998, Appendix A; LeCun et al.
+    /// 1998b "Efficient BackProp"): f(±1) ≈ ±1 and the gain is near 1 around the origin.
+    case lecunTanh
+    case relu
+    /// max(x, slope·x) for slope < 1.
+    case leakyReLU(slope: Float)
+    /// x for x > 0, alpha·(eˣ − 1) otherwise (Clevert et al. 2016).
+    case elu(alpha: Float)
+
+    public var name: String {
+        switch self {
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .lecunTanh: return "lecun_tanh"
+        case .relu: return "relu"
+        case .leakyReLU(let slope): return "leaky_relu(\(slope))"
+        case .elu(let alpha): return "elu(\(alpha))"
+        }
+    }
+
+    /// f(x).
+    @inline(__always) func value(_ x: Float) -> Float {
+        switch self {
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .tanh: return Foundation.tanh(x)
+        case .lecunTanh: return 1.7159 * Foundation.tanh(2 * x / 3)
+        case .relu: return x > 0 ? x : 0
+        case .leakyReLU(let slope): return x > 0 ? x : slope * x
+        case .elu(let alpha): return x > 0 ? x : alpha * (Foundation.exp(x) - 1)
+        }
+    }
+
+    /// f′(x), given x and y = f(x).
+    @inline(__always) func derivative(x: Float, y: Float) -> Float {
+        switch self {
+        case .sigmoid: return y * (1 - y)
+        case .tanh: return 1 - y * y
+        case .lecunTanh:
+            let t = y / 1.7159
+            return 1.7159 * (2.0 / 3.0) * (1 - t * t)
+        case .relu: return x > 0 ? 1 : 0
+        case .leakyReLU(let slope): return x > 0 ? 1 : slope
+        case .elu(let alpha): return x > 0 ? 1 : y + alpha
+        }
+    }
+}
+
+/// Applies an `Activation` element-wise; any shape in, same shape out.
+public final class ActivationLayer: Layer {
+    public let activation: Activation
+    private var input = Tensor(zeros: [0])
+    private var output = Tensor(zeros: [0])
+
+    public var kind: String { activation.name }
+
+    public init(_ activation: Activation) { self.activation = activation }
+
+    // Forward: x [N, ...] → y = f(x), same shape.
+    public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
+        self.input = input
+        var y = input
+        for i in 0..<y.count { y.storage[i] = activation.value(input.storage[i]) }
+        output = y
+        return y
+    }
+
+    // Backward: dy → dx = dy · f′(x), same shape.
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(gradOutput.shape == input.shape,
+                     "\(activation.name) backward expects \(input.shape), got \(gradOutput.shape)")
+        var dx = gradOutput
+        for i in 0..<dx.count {
+            dx.storage[i] *= activation.derivative(x: input.storage[i], y: output.storage[i])
+        }
+        return dx
+    }
+
+    public func replica() -> Layer { ActivationLayer(activation) }
+}

@@ -1,0 +1,231 @@
+/// A 2-D convolution (cross-correlation, like PyTorch) computed as im2col + one GEMM per sample.
+///
+/// Weights are [out, in, kh, kw] and bias [out], as in PyTorch's `nn.Conv2d`. An optional connection
+/// table restricts each output map to a subset of the input maps, as LeNet-5's C3 layer does
+/// (LeCun et al. 1998, Table I); it is applied by masking the weights (and their gradients) to zero.
+public final class Conv2D: Layer {
+    public let inChannels: Int, outChannels: Int
+    public let kernelHeight: Int, kernelWidth: Int
+    public let stride: Int, padding: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    /// `connections[o]` lists the input maps output map `o` sees; nil means fully connected.
+    public let connections: [[Int]]?
+    /// [out, in] 0/1 mask derived from `connections`.
+    private let mask: [Float]?
+
+    // Forward cache, reused between calls of the same shape.
+    private var columns: [Float] = []       // [N, in·kh·kw, outH·outW]
+    private var effectiveWeight: [Float] = []
+    private var inputShape: [Int] = []
+
+    public var kind: String { "conv \(kernelHeight)×\(kernelWidth)" }
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    public init(name: String, inChannels: Int, outChannels: Int, kernel: (Int, Int), stride: Int = 1,
+                padding: Int = 0, bias: Bool = true, connections: [[Int]]? = nil) {
+        precondition(inChannels > 0 && outChannels > 0 && kernel.0 > 0 && kernel.1 > 0 && stride > 0
+                     && padding >= 0, "Conv2D needs positive sizes, got in \(inChannels) out \(outChannels) "
+                     + "kernel \(kernel) stride \(stride) padding \(padding)")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        (kernelHeight, kernelWidth) = kernel
+        self.stride = stride
+        self.padding = padding
+        self.weight = Parameter(name: "\(name).weight",
+                                value: Tensor(zeros: [outChannels, inChannels, kernel.0, kernel.1]))
+        self.bias = bias ? Parameter(name: "\(name).bias", value: Tensor(zeros: [outChannels])) : nil
+        self.connections = connections
+        if let connections {
+            precondition(connections.count == outChannels,
+                         "connection table has \(connections.count) rows, expected \(outChannels)")
+            var m = [Float](repeating: 0, count: outChannels * inChannels)
+            for (o, inputs) in connections.enumerated() {
+                for i in inputs {
+                    precondition((0..<inChannels).contains(i), "connection \(o)→\(i) outside 0..<\(inChannels)")
+                    m[o * inChannels + i] = 1
+                }
+            }
+            mask = m
+        } else {
+            mask = nil
+        }
+    }
+
+    /// Inputs per output unit (for initialisers): connected input maps × kernel area, maximum over maps.
+    public var fanIn: Int {
+        let maps = connections?.map(\.count).max() ?? inChannels
+        return maps * kernelHeight * kernelWidth
+    }
+
+    /// Outputs each input unit feeds (for initialisers), averaged over the connection table.
+    public var fanOut: Int {
+        let links = connections?.reduce(0) { $0 + $1.count } ?? inChannels * outChannels
+        return max(1, links * kernelHeight * kernelWidth / inChannels)
+    }
+
+    public func outputSize(height: Int, width: Int) -> (Int, Int) {
+        ((height + 2 * padding - kernelHeight) / stride + 1, (width + 2 * padding - kernelWidth) / stride + 1)
+    }
+
+    /// Zeroes weights outside the connection table (after initialisation or loading).
+    public func applyConnectionMask() {
+        guard let mask else { return }
+        let area = kernelHeight * kernelWidth
+        for i in 0..<weight.value.count where mask[i / area] == 0 { weight.value.storage[i] = 0 }
+    }
+
+    // Forward: x [N, in, H, W] → columns [in·kh·kw, oH·oW] per sample → y [N, out, oH, oW]
+    //          y_n = W[out, in·kh·kw] · columns_n (+ b)
+    public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
+        precondition(input.shape.count == 4 && input.shape[1] == inChannels,
+                     "Conv2D expects [N, \(inChannels), H, W], got \(input.shape)")
+        let n = input.shape[0], h = input.shape[2], w = input.shape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "Conv2D kernel \(kernelHeight)×\(kernelWidth) larger than input \(input.shape)")
+        inputShape = input.shape
+        let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
+        if columns.count != n * k * p { columns = [Float](repeating: 0, count: n * k * p) }
+        updateEffectiveWeight()
+        var output = Tensor(zeros: [n, outChannels, oh, ow])
+        input.storage.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { col in
+                effectiveWeight.withUnsafeBufferPointer { wt in
+                    output.storage.withUnsafeMutableBufferPointer { y in
+                        for s in 0..<n {
+                            let colN = col.baseAddress! + s * k * p
+                            im2col(x.baseAddress! + s * inChannels * h * w, height: h, width: w,
+                                   outHeight: oh, outWidth: ow, into: colN)
+                            let yN = y.baseAddress! + s * outChannels * p
+                            if let bias {
+                                for o in 0..<outChannels {
+                                    let b = bias.value.storage[o]
+                                    for j in 0..<p { yN[o * p + j] = b }
+                                }
+                            }
+                            GEMM.multiply(transposeA: false, transposeB: false, m: outChannels, n: p, k: k,
+                                          a: wt.baseAddress!, lda: k, b: colN, ldb: p,
+                                          beta: bias == nil ? 0 : 1, c: yN, ldc: p)
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    // Backward: dy [N, out, oH, oW] → dW += dy_n · columns_nᵀ, db += Σ dy_n,
+    //           dcolumns = Wᵀ · dy_n → col2im → dx [N, in, H, W]
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        let n = inputShape[0], h = inputShape[2], w = inputShape[3]
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(gradOutput.shape == [n, outChannels, oh, ow],
+                     "Conv2D backward expects \([n, outChannels, oh, ow]), got \(gradOutput.shape)")
+        let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
+        var gradInput = Tensor(zeros: inputShape)
+        var gradColumns = [Float](repeating: 0, count: k * p)
+        gradOutput.storage.withUnsafeBufferPointer { dy in
+            columns.withUnsafeBufferPointer { col in
+                effectiveWeight.withUnsafeBufferPointer { wt in
+                    weight.grad.storage.withUnsafeMutableBufferPointer { dw in
+                        gradColumns.withUnsafeMutableBufferPointer { dcol in
+                            gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                                for s in 0..<n {
+                                    let dyN = dy.baseAddress! + s * outChannels * p
+                                    GEMM.multiply(transposeA: false, transposeB: true, m: outChannels, n: k, k: p,
+                                                  a: dyN, lda: p, b: col.baseAddress! + s * k * p, ldb: p,
+                                                  beta: 1, c: dw.baseAddress!, ldc: k)
+                                    GEMM.multiply(transposeA: true, transposeB: false, m: k, n: p, k: outChannels,
+                                                  a: wt.baseAddress!, lda: k, b: dyN, ldb: p,
+                                                  beta: 0, c: dcol.baseAddress!, ldc: p)
+                                    col2im(dcol.baseAddress!, height: h, width: w, outHeight: oh, outWidth: ow,
+                                           into: dx.baseAddress! + s * inChannels * h * w)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias {
+            for s in 0..<n {
+                for o in 0..<outChannels {
+                    var sum: Float = 0
+                    let base = (s * outChannels + o) * p
+                    for j in 0..<p { sum += gradOutput.storage[base + j] }
+                    bias.grad.storage[o] += sum
+                }
+            }
+        }
+        if let mask {
+            let area = kernelHeight * kernelWidth
+            for i in 0..<weight.grad.count where mask[i / area] == 0 { weight.grad.storage[i] = 0 }
+        }
+        return gradInput
+    }
+
+    public func replica() -> Layer {
+        let copy = Conv2D(name: "", inChannels: inChannels, outChannels: outChannels,
+                          kernel: (kernelHeight, kernelWidth), stride: stride, padding: padding,
+                          bias: bias != nil, connections: connections)
+        copy.weight.name = weight.name
+        copy.weight.value = weight.value
+        if let bias, let copyBias = copy.bias { copyBias.name = bias.name; copyBias.value = bias.value }
+        return copy
+    }
+
+    private func updateEffectiveWeight() {
+        if effectiveWeight.count != weight.value.count {
+            effectiveWeight = [Float](repeating: 0, count: weight.value.count)
+        }
+        let area = kernelHeight * kernelWidth
+        for i in 0..<effectiveWeight.count {
+            effectiveWeight[i] = mask.map { $0[i / area] * weight.value.storage[i] } ?? weight.value.storage[i]
+        }
+    }
+
+    /// Row (c, ki, kj), column (oy, ox) of the column matrix holds x[c, oy·s − p + ki, ox·s − p + kj]
+    /// (zero outside the image).
+    private func im2col(_ x: UnsafePointer<Float>, height h: Int, width w: Int, outHeight oh: Int,
+                        outWidth ow: Int, into col: UnsafeMutablePointer<Float>) {
+        var row = 0
+        for c in 0..<inChannels {
+            for ki in 0..<kernelHeight {
+                for kj in 0..<kernelWidth {
+                    let dst = col + row * oh * ow
+                    for oy in 0..<oh {
+                        let iy = oy * stride - padding + ki
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + kj
+                            dst[oy * ow + ox] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(c * h + iy) * w + ix] : 0
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: adds each column entry back to the input cell it came from, so cells
+    /// seen by several windows accumulate.
+    private func col2im(_ col: UnsafePointer<Float>, height h: Int, width w: Int, outHeight oh: Int,
+                        outWidth ow: Int, into x: UnsafeMutablePointer<Float>) {
+        var row = 0
+        for c in 0..<inChannels {
+            for ki in 0..<kernelHeight {
+                for kj in 0..<kernelWidth {
+                    let src = col + row * oh * ow
+                    for oy in 0..<oh {
+                        let iy = oy * stride - padding + ki
+                        guard iy >= 0 && iy < h else { continue }
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + kj
+                            if ix >= 0 && ix < w { x[(c * h + iy) * w + ix] += src[oy * ow + ox] }
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// A fully connected layer y = x·Wᵀ + b through OpenBLAS. Weight [out, in] and bias [out] as in
+/// PyTorch's `nn.Linear`. Accepts [N, C, H, W] by flattening each sample to C·H·W features.
+public final class Dense: Layer {
+    public let inputs: Int, outputs: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var input = Tensor(zeros: [0])
+
+    public var kind: String { "dense \(inputs)→\(outputs)" }
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    public init(name: String, inputs: Int, outputs: Int, bias: Bool = true) {
+        precondition(inputs > 0 && outputs > 0, "Dense needs positive sizes, got \(inputs)→\(outputs)")
+        self.inputs = inputs
+        self.outputs = outputs
+        weight = Parameter(name: "\(name).weight", value: Tensor(zeros: [outputs, inputs]))
+        self.bias = bias ? Parameter(name: "\(name).bias", value: Tensor(zeros: [outputs])) : nil
+    }
+
+    // Forward: x [N, in] (or [N, C, H, W] with C·H·W = in) → y [N, out] = x · Wᵀ + b.
+    public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
+        let n = input.shape.first ?? 0
+        precondition(input.shape.count >= 2 && input.count == n * inputs,
+                     "Dense expects [N, \(inputs)] (or [N, C, H, W] with C·H·W = \(inputs)), got \(input.shape)")
+        self.input = input
+        var output = Tensor(zeros: [n, outputs])
+        if let bias {
+            for s in 0..<n { for o in 0..<outputs { output.storage[s * outputs + o] = bias.value.storage[o] } }
+        }
+        input.storage.withUnsafeBufferPointer { x in
+            weight.value.storage.withUnsafeBufferPointer { wt in
+                output.storage.withUnsafeMutableBufferPointer { y in
+                    GEMM.multiply(transposeA: false, transposeB: true, m: n, n: outputs, k: inputs,
+                                  a: x.baseAddress!, lda: inputs, b: wt.baseAddress!, ldb: inputs,
+                                  beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputs)
+                }
+            }
+        }
+        return output
+    }
+
+    // Backward: dy [N, out] → dW [out, in] += dyᵀ · x, db += Σ_n dy, dx [N, in] = dy · W
+    //           (returned in the input's shape).
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        let n = input.shape[0]
+        precondition(gradOutput.count == n * outputs,
+                     "Dense backward expects [\(n), \(outputs)], got \(gradOutput.shape)")
+        var gradInput = Tensor(zeros: input.shape)
+        gradOutput.storage.withUnsafeBufferPointer { dy in
+            input.storage.withUnsafeBufferPointer { x in
+                weight.grad.storage.withUnsafeMutableBufferPointer { dw in
+                    GEMM.multiply(transposeA: true, transposeB: false, m: outputs, n: inputs, k: n,
+                                  a: dy.baseAddress!, lda: outputs, b: x.baseAddress!, ldb: inputs,
+                                  beta: 1, c: dw.baseAddress!, ldc: inputs)
+                }
+            }
+            weight.value.storage.withUnsafeBufferPointer { wt in
+                gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                    GEMM.multiply(transposeA: false, transposeB: false, m: n, n: inputs, k: outputs,
+                                  a: dy.baseAddress!, lda: outputs, b: wt.baseAddress!, ldb: inputs,
+                                  beta: 0, c: dx.baseAddress!, ldc: inputs)
+                }
+            }
+        }
+        if let bias {
+            for s in 0..<n { for o in 0..<outputs { bias.grad.storage[o] += gradOutput.storage[s * outputs + o] } }
+        }
+        return gradInput
+    }
+
+    public func replica() -> Layer {
+        let copy = Dense(name: "", inputs: inputs, outputs: outputs, bias: bias != nil)
+        copy.weight.name = weight.name; copy.weight.value = weight.value
+        if let bias, let copyBias = copy.bias { copyBias.name = bias.name; copyBias.value = bias.value }
+        return copy
+    }
+}
