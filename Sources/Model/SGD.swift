@@ -1,0 +1,56 @@
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay,
+/// with PyTorch's `torch.optim.SGD` semantics (Sutskever et al. 2013 for the momentum form):
+///
+///     g ← ∇w + λ·w
+///     b ← g on the first step, else μ·b + (1 − τ)·g          (only if μ ≠ 0)
+///     g ← g + μ·b if Nesterov, else b                        (only if μ ≠ 0)
+///     w ← w − η·g
+///
+/// State: `<parameter>.momentum_buffer` (only with momentum) and `step`.
+public final class SGD: Optimizer {
+    public let momentum: Float
+    public let dampening: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    private var state = OptimizerState(optimizer: "SGD", slots: ["momentum_buffer"])
+
+    public init(momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        precondition(momentum >= 0 && weightDecay >= 0,
+                     "SGD: momentum \(momentum) and weight decay \(weightDecay) must be >= 0")
+        precondition(!nesterov || (momentum > 0 && dampening == 0),
+                     "SGD: Nesterov needs momentum > 0 and zero dampening, got \(momentum), \(dampening)")
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+    }
+
+    /// Steps taken so far.
+    public var stepCount: Int { state.step }
+
+    public func step(_ parameters: [Parameter], learningRate: Float) {
+        state.step += 1
+        for parameter in parameters {
+            guard momentum != 0 else {
+                parameter.withValueAndGradient { w, g in
+                    for i in 0..<w.count { w[i] -= learningRate * (g[i] + weightDecay * w[i]) }
+                }
+                continue
+            }
+            var (buffer, isNew) = state.take("momentum_buffer", of: parameter)
+            buffer.storage.withUnsafeMutableBufferPointer { b in
+                parameter.withValueAndGradient { w, g in
+                    for i in 0..<w.count {
+                        let gradient = g[i] + weightDecay * w[i]
+                        b[i] = isNew ? gradient : momentum * b[i] + (1 - dampening) * gradient
+                        w[i] -= learningRate * (nesterov ? gradient + momentum * b[i] : b[i])
+                    }
+                }
+            }
+            state.put(buffer, "momentum_buffer", of: parameter)
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor] { state.export() }
+    public func loadState(_ tensors: [String: Tensor]) throws { try state.load(tensors) }
+}
