@@ -1,0 +1,32 @@
+import WorkbenchRandom
+
+/// Augmentations applied one after another, in the configured order, with one generator.
+///
+/// The pipeline is itself an `Augmentation`; its description lists the steps in order, e.g.
+/// `random-crop(size: 28x28, padding: 2, fill: 0) -> horizontal-flip(p: 0.5)`.
+public struct AugmentationPipeline: Augmentation {
+    public let steps: [any Augmentation]
+
+    public init(_ steps: [any Augmentation]) { self.steps = steps }
+
+    public func apply(_ image: inout Image, rng: inout SplitMix64) {
+        for step in steps { step.apply(&image, rng: &rng) }
+    }
+
+    /// Follows the shape through every step; the error names the step that refuses its input.
+    public func outputShape(for shape: ImageShape) throws -> ImageShape {
+        var current = shape
+        for (i, step) in steps.enumerated() {
+            do {
+                current = try step.outputShape(for: current)
+            } catch let error as DataError {
+                throw DataError(path: "augmentation step \(i + 1) \(step)", error.message)
+            }
+        }
+        return current
+    }
+
+    public var description: String {
+        steps.isEmpty ? "none" : steps.map(\.description).joined(separator: " -> ")
+    }
+}
