@@ -1,4 +1,6 @@
-/// `workbench compare`: runs side by side as RFC 4180 CSV.
+import Foundation
+
+/// `workbench compare`: runs side by side as RFC 4180 CSV on standard output.
 struct CompareCommand: Command {
     static let spec = CommandSpec(
         name: "compare", abstract: "Print runs as CSV: hyperparameters and final/best metrics, one row per run.",
@@ -8,11 +10,27 @@ struct CompareCommand: Command {
             .init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs)."),
             .init("sort", .value(placeholder: "KEY"), "Sort rows by this column (prefix '-' for descending)."),
             .init("history", .flag, "Long format: one row per epoch of every run."),
-        ])
+        ],
+        discussion: """
+            Columns: id, name, status, started, duration_s, seed, sweep, every hyperparameter as a dotted key
+            (union over the runs; empty where a run lacks it), epochs, final_<metric>, best_by, best_epoch,
+            best_<metric>. Non-finite numbers are written nan, inf, -inf. Rows are sorted by id unless --sort.
+            """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
-        throw CLIError.failure("not implemented yet")
+        let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
+        let folders = try context.arguments.positionals.isEmpty
+            ? store.runFolders() : context.arguments.positionals.map(store.resolve)
+        guard !folders.isEmpty else { throw CLIError.failure("no runs in \(store.root.path)") }
+        let records = try folders.map(RunRecord.init(folder:))
+        var (header, rows) = context.arguments.flag("history")
+            ? RunComparison.history(records) : RunComparison.wide(records)
+        if let key = context.arguments.value("sort") {
+            rows = try RunComparison.sort(rows, header: header, by: key)
+        }
+        context.console.write(CSV.table(header: header, rows: rows))
+        return ExitStatus.success
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `workbench diff RUN RUN`: only what differs between two runs.
 struct DiffCommand: Command {
     static let spec = CommandSpec(
@@ -8,6 +10,25 @@ struct DiffCommand: Command {
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
-        throw CLIError.failure("not implemented yet")
+        let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
+        let a = try RunRecord(folder: store.resolve(context.arguments.positionals[0]))
+        let b = try RunRecord(folder: store.resolve(context.arguments.positionals[1]))
+        let differences = RunComparison.differences(a, b)
+        context.console.print("--- \(a.id)\n+++ \(b.id)")
+        if differences.isEmpty {
+            context.console.print("no differences")
+            return ExitStatus.success
+        }
+        var section = ""
+        for d in differences {
+            if d.section != section {
+                section = d.section
+                context.console.print("\(section):")
+            }
+            let left = d.left.isEmpty ? "(absent)" : d.left
+            let right = d.right.isEmpty ? "(absent)" : d.right
+            context.console.print("  \(d.key): \(left) -> \(right)")
+        }
+        return ExitStatus.success
     }
 }

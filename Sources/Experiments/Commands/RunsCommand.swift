@@ -1,12 +1,36 @@
+import Foundation
+
 /// `workbench runs`: one line per run in the store.
 struct RunsCommand: Command {
     static let spec = CommandSpec(
         name: "runs", abstract: "List the runs in a store, one line each, oldest first.",
-        options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")])
+        options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
+        discussion: "A run recorded as running whose process is gone is shown as 'stale'.")
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
-        throw CLIError.failure("not implemented yet")
+        let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
+        let folders = store.runFolders()
+        if folders.isEmpty {
+            context.console.error("no runs in \(store.root.path)")
+            return ExitStatus.success
+        }
+        var table = [["ID", "NAME", "STATUS", "STARTED", "DURATION", "EPOCHS", "FINAL", "BEST"]]
+        for folder in folders {
+            let record = try RunRecord(folder: folder)
+            let s = record.summary
+            let metric = s.bestBy ?? "train_loss"
+            let final = s.final[metric].map { "\(metric)=\(CSV.format($0))" } ?? ""
+            let best = s.best[metric].map { "\(metric)=\(CSV.format($0)) @\(s.bestEpoch ?? 0)" } ?? ""
+            table.append([record.id, record.meta.name, record.status.rawValue, record.meta.started,
+                          RunRecord.formatDuration(record.durationSeconds), String(s.epochs), final, best])
+        }
+        let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max()! }
+        for row in table {
+            let line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            context.console.print(line.trimmingCharacters(in: .whitespaces))
+        }
+        return ExitStatus.success
     }
 }

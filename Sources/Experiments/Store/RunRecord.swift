@@ -1,0 +1,54 @@
+import Foundation
+
+/// A run as read back from its folder, for `runs`, `compare` and `diff`.
+public struct RunRecord {
+    public var folder: RunFolder
+    public var meta: RunMeta
+    /// The status to show: `stale` for a run recorded as running whose process is gone.
+    public var status: RunStatus
+    public var params: [(key: String, value: String)]
+    public var epochs: [[String: String]]
+    public var summary: RunSummary
+
+    public var id: String { folder.id }
+
+    public init(folder: RunFolder) throws {
+        self.folder = folder
+        meta = try folder.readMeta()
+        status = RunRecord.displayedStatus(meta)
+        params = try folder.readParams()
+        epochs = try folder.readEpochs()
+        summary = RunSummary(epochRows: epochs)
+    }
+
+    /// `running` unless the recorded process is gone on this host (then `stale`).
+    static func displayedStatus(_ meta: RunMeta) -> RunStatus {
+        guard meta.status == .running, meta.environment.host == ProcessInfo.processInfo.hostName else {
+            return meta.status
+        }
+        return isAlive(pid: meta.pid) ? .running : .stale
+    }
+
+    /// kill(pid, 0): 0 or EPERM means a process with that id exists.
+    static func isAlive(pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        if kill(pid, 0) == 0 { return true }
+        return errno == EPERM
+    }
+
+    /// Wall-clock duration: recorded, or (while running) so far.
+    public var durationSeconds: Double? {
+        if let d = meta.durationSeconds { return d }
+        guard status == .running, let start = ISO8601.date(meta.started) else { return nil }
+        return Date().timeIntervalSince(start)
+    }
+
+    /// `1h02m03s`, `4m05s` or `6.1s`.
+    static func formatDuration(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "" }
+        let whole = Int(seconds)
+        if whole >= 3600 { return String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60) }
+        if whole >= 60 { return String(format: "%dm%02ds", whole / 60, whole % 60) }
+        return String(format: "%.1fs", seconds)
+    }
+}
