@@ -15,6 +15,9 @@ enum AtomicFile {
             if rename(temp, path) != 0 {
                 throw DataError(path: path, "cannot rename \(temp) into place: \(String(cString: strerror(errno)))")
             }
+        } catch let error as DataError where error.path == temp {
+            unlink(temp)
+            throw DataError(path: path, error.message)
         } catch {
             unlink(temp)
             throw error

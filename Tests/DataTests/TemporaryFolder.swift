@@ -19,7 +19,7 @@ final class TemporaryFolder {
     @discardableResult
     func write(_ bytes: [UInt8], to name: String) -> String {
         let p = file(name)
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
         return p
     }
 
