@@ -1,0 +1,212 @@
+import Foundation
+
+/// Checks a YAML node tree against the schema tables, collecting every problem with its position
+/// and key path instead of stopping at the first.
+final class ConfigDecoder {
+    private(set) var diagnostics: [Diagnostic] = []
+    /// The folder relative paths in the file resolve against.
+    let baseDirectory: String
+
+    init(baseDirectory: String) { self.baseDirectory = baseDirectory }
+
+    func report(_ mark: SourceMark, _ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(mark, path, message))
+    }
+
+    /// `expected X, found Y`.
+    func mismatch(_ node: YAMLNode, _ path: String, expected: String) {
+        report(node.mark, path, "expected \(expected), found \(ConfigDecoder.describe(node))")
+    }
+
+    /// How a node is named in "found ..." messages.
+    static func describe(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        case .scalar:
+            switch node.scalarValue! {
+            case .null: return "nothing (null)"
+            case let .string(s): return "'\(s)'"
+            case let .bool(b): return b ? "true" : "false"
+            case let .int(i): return String(i)
+            case let .double(d): return ConfigValue.format(d)
+            }
+        }
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    // MARK: Mappings
+
+    /// The pairs of a mapping node; a null node counts as an empty mapping.
+    func mapping(_ node: YAMLNode, _ path: String, expected: String = "a mapping") -> [YAMLPair]? {
+        if node.isNull { return [] }
+        guard let pairs = node.pairs else {
+            mismatch(node, path, expected: expected)
+            return nil
+        }
+        return pairs
+    }
+
+    /// Checks a mapping against a key table: unknown keys (with did-you-mean), each value's type and
+    /// range, required keys; fills defaults. `extra` keys are allowed and left to the caller.
+    func params(_ node: YAMLNode, _ path: String, table: [KeySpec], extra: [String] = []) -> Params {
+        guard let pairs = mapping(node, path) else { return Params() }
+        let known = table.map(\.name) + extra
+        for pair in pairs where !known.contains(pair.key) {
+            let hint = known.isEmpty ? "this section takes no keys" : suggestion(for: pair.key, among: known)
+            report(pair.keyMark, ConfigDecoder.join(path, pair.key), "unknown key '\(pair.key)'; \(hint)")
+        }
+        var params = Params()
+        for spec in table {
+            let keyPath = ConfigDecoder.join(path, spec.name)
+            if let pair = pairs.first(where: { $0.key == spec.name }) {
+                if let value = value(pair.value, keyPath, spec.type) { params[spec.name] = value }
+            } else {
+                switch spec.defaultValue {
+                case .required: report(node.mark, keyPath, "missing required key '\(spec.name)' (\(spec.type.expected))")
+                case let .value(v): params[spec.name] = v
+                case .optional, .derived: break
+                }
+            }
+        }
+        return params
+    }
+
+    // MARK: Values
+
+    /// Checks one value against its type; nil (after reporting) when it does not fit.
+    func value(_ node: YAMLNode, _ path: String, _ type: ValueType) -> ConfigValue? {
+        func fail() -> ConfigValue? {
+            mismatch(node, path, expected: type.expected)
+            return nil
+        }
+        switch type {
+        case let .int(bound):
+            guard case let .int(v)? = node.scalarValue, bound.contains(Double(v)) else { return fail() }
+            return .int(v)
+        case let .double(bound):
+            guard let v = node.scalarValue?.number, bound.contains(v) else { return fail() }
+            return .double(v)
+        case .bool:
+            guard case let .bool(v)? = node.scalarValue else { return fail() }
+            return .bool(v)
+        case .string:
+            guard let s = node.scalarValue, s != .null, case let .scalar(text, _) = node.content else { return fail() }
+            return .string(text)
+        case let .choice(names):
+            guard case let .string(s)? = node.scalarValue else { return fail() }
+            guard names.contains(s) else {
+                report(node.mark, path, "unknown value '\(s)'; \(suggestion(for: s, among: names))")
+                return nil
+            }
+            return .string(s)
+        case .path:
+            guard case let .string(s)? = node.scalarValue, !s.isEmpty else { return fail() }
+            let resolved = resolve(path: s, from: node.mark)
+            guard FileManager.default.fileExists(atPath: resolved) else {
+                let base = node.mark.isOption ? "the working directory" : baseDirectory
+                report(node.mark, path, "expected an existing file or folder, found nothing at \(resolved)"
+                    + (s.hasPrefix("/") ? "" : " ('\(s)' resolved against \(base))"))
+                return nil
+            }
+            return .string(resolved)
+        case let .ints(bound, count):
+            guard let items = node.items, count == nil || items.count == count,
+                  case let values = items.compactMap({ item -> Int? in
+                      if case let .int(v)? = item.scalarValue, bound.contains(Double(v)) { return v }
+                      return nil
+                  }), values.count == items.count
+            else { return fail() }
+            return .list(values.map(ConfigValue.int))
+        case let .doubles(bound, count, ordered):
+            guard let items = node.items, count == nil || items.count == count,
+                  case let values = items.compactMap({ $0.scalarValue?.number }).filter(bound.contains),
+                  values.count == items.count, !ordered || values == values.sorted()
+            else { return fail() }
+            return .list(values.map(ConfigValue.double))
+        case let .doubleOrList(bound):
+            if let v = node.scalarValue?.number {
+                return bound.contains(v) ? .double(v) : fail()
+            }
+            return value(node, path, .doubles(bound, count: nil, ordered: false))
+        case let .intTable(bound):
+            guard let rows = node.items else { return fail() }
+            var table: [ConfigValue] = []
+            for (i, row) in rows.enumerated() {
+                guard let v = value(row, "\(path)[\(i)]", .ints(bound, count: nil)) else { return nil }
+                table.append(v)
+            }
+            return .list(table)
+        }
+    }
+
+    /// An absolute, standardised path: relative file paths against the file's folder, relative
+    /// option values against the working directory.
+    func resolve(path: String, from mark: SourceMark) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        if path.hasPrefix("~") { return (path as NSString).expandingTildeInPath }
+        let base = mark.isOption ? FileManager.default.currentDirectoryPath : baseDirectory
+        return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    // MARK: Named sections
+
+    /// A section chosen by name: a bare name (`loss: mse`) or a mapping with a selector key
+    /// (`optimizer: {name: sgd, lr: 0.1}`). Returns the name and its checked keys.
+    func selected(_ node: YAMLNode, _ path: String, selector: String, tables: [(String, [KeySpec])],
+                  allowBare: Bool = true) -> (String, Params)? {
+        let names = tables.map(\.0)
+        let nameNode: YAMLNode
+        var body: YAMLNode?
+        if allowBare, case .string? = node.scalarValue {
+            nameNode = node
+        } else if let pairs = node.pairs {
+            guard let pair = pairs.first(where: { $0.key == selector }) else {
+                report(node.mark, path, "missing required key '\(selector)' (one of \(names.joined(separator: ", ")))")
+                return nil
+            }
+            nameNode = pair.value
+            body = node
+        } else {
+            mismatch(node, path, expected: allowBare ? "a name or a mapping with '\(selector)'" : "a mapping")
+            return nil
+        }
+        let namePath = body == nil ? path : ConfigDecoder.join(path, selector)
+        guard case let .string(name)? = nameNode.scalarValue else {
+            mismatch(nameNode, namePath, expected: "one of " + names.joined(separator: ", "))
+            return nil
+        }
+        guard let table = tables.first(where: { $0.0 == name })?.1 else {
+            report(nameNode.mark, namePath, "unknown \(selector) '\(name)'; \(suggestion(for: name, among: names))")
+            return nil
+        }
+        let params = body.map { self.params($0, path, table: table, extra: [selector]) }
+            ?? self.params(.mapping([], mark: node.mark), path, table: table)
+        return (name, params)
+    }
+
+    /// One list entry written as a bare name (`- relu`) or a single-key mapping
+    /// (`- conv: {filters: 6, kernel: 5}`).
+    func singleKey(_ node: YAMLNode, _ path: String, what: String, tables: [(String, [KeySpec])]) -> (String, Params)? {
+        let names = tables.map(\.0)
+        let nameNode: YAMLNode, body: YAMLNode
+        if case .string? = node.scalarValue {
+            (nameNode, body) = (node, .mapping([], mark: node.mark))
+        } else if let pairs = node.pairs, pairs.count == 1 {
+            (nameNode, body) = (.scalar(pairs[0].key, .quoted, mark: pairs[0].keyMark), pairs[0].value)
+        } else {
+            let found = node.pairs.map { "a mapping with \($0.count) keys" } ?? ConfigDecoder.describe(node)
+            report(node.mark, path, "expected a \(what) name or a single-key mapping such as "
+                + "{\(names[0]): {...}}, found \(found)")
+            return nil
+        }
+        guard case let .string(name)? = nameNode.scalarValue, let table = tables.first(where: { $0.0 == name })?.1 else {
+            let name = ConfigDecoder.describe(nameNode)
+            report(nameNode.mark, path, "unknown \(what) \(name); "
+                + suggestion(for: name.trimmingCharacters(in: CharacterSet(charactersIn: "'")), among: names))
+            return nil
+        }
+        return (name, params(body, ConfigDecoder.join(path, name), table: table))
+    }
+}
