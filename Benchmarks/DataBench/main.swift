@@ -1,5 +1,13 @@
 // Data-pipeline benchmark: prints figures; how to rerun is in benchmarks/RESULTS.md.
+// Usage: workbench-data-bench [load|png|stream|all]
 import Foundation
 import WorkbenchData
 
-print("workbench-data-bench: no benchmarks yet")
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+switch which {
+case "stream": try runStreamBenchmark()
+case "all": try runStreamBenchmark()
+default:
+    FileHandle.standardError.write("workbench-data-bench: unknown benchmark '\(which)' (expected load|png|stream|all)\n".data(using: .utf8)!)
+    exit(64)
+}

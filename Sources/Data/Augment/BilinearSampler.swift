@@ -18,17 +18,26 @@
     @inlinable func sample(_ plane: UnsafePointer<Float>, x: Float, y: Float) -> Float {
         // Far outside (also NaN-safe): nothing to blend.
         guard x > -1 && x < Float(width) && y > -1 && y < Float(height) else { return fill }
-        let fx0 = x.rounded(.down), fy0 = y.rounded(.down)
-        let x0 = Int(fx0), y0 = Int(fy0)
-        let tx = x - fx0, ty = y - fy0
-        let v00 = read(plane, x0, y0), v01 = read(plane, x0 + 1, y0)
-        let v10 = read(plane, x0, y0 + 1), v11 = read(plane, x0 + 1, y0 + 1)
+        // floor without a libm call: x + 1 > 0 truncates to floor(x + 1); fix the rare rounding up.
+        // (Wrapping integer arithmetic: every value here is small, and overflow checks cost a third.)
+        var x0 = Int(x + 1) &- 1, y0 = Int(y + 1) &- 1
+        if Float(x0) > x { x0 &-= 1 }
+        if Float(y0) > y { y0 &-= 1 }
+        let tx = x - Float(x0), ty = y - Float(y0)
+        let v00: Float, v01: Float, v10: Float, v11: Float
+        if x0 >= 0 && x0 &+ 1 < width && y0 >= 0 && y0 &+ 1 < height {
+            let p = plane + (y0 &* width &+ x0)
+            (v00, v01, v10, v11) = (p[0], p[1], p[width], p[width &+ 1])
+        } else {
+            (v00, v01) = (read(plane, x0, y0), read(plane, x0 &+ 1, y0))
+            (v10, v11) = (read(plane, x0, y0 &+ 1), read(plane, x0 &+ 1, y0 &+ 1))
+        }
         let top = v00 + tx * (v01 - v00)
         let bottom = v10 + tx * (v11 - v10)
         return top + ty * (bottom - top)
     }
 
     @inlinable func read(_ plane: UnsafePointer<Float>, _ x: Int, _ y: Int) -> Float {
-        (x >= 0 && x < width && y >= 0 && y < height) ? plane[y * width + x] : fill
+        (x >= 0 && x < width && y >= 0 && y < height) ? plane[y &* width &+ x] : fill
     }
 }

@@ -62,16 +62,17 @@ public struct RandomAffine: Augmentation {
         let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
         let sampler = BilinearSampler(height: h, width: w, fill: fill)
         var out = [Float](repeating: fill, count: image.pixels.count)
+        let plane = h * w
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for y in 0 ..< h {
                     let py = Float(y) - cy - translation.y
+                    let rowX = ib * py + cx, rowY = id * py + cy
                     for x in 0 ..< w {
                         let px = Float(x) - cx - translation.x
-                        let sx = ia * px + ib * py + cx
-                        let sy = ic * px + id * py + cy
+                        let sx = ia * px + rowX, sy = ic * px + rowY
                         for ch in 0 ..< channels {
-                            dst[(ch * h + y) * w + x] = sampler.sample(src.baseAddress! + ch * h * w, x: sx, y: sy)
+                            dst[ch &* plane &+ y &* w &+ x] = sampler.sample(src.baseAddress! + ch &* plane, x: sx, y: sy)
                         }
                     }
                 }
