@@ -1,20 +1,8 @@
-/// Levenshtein distance (insertions, deletions, substitutions each cost 1).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
-}
+// Levenshtein `editDistance(_:_:)` lives beside the CLI's argument parser (CLI/ParsedArguments.swift);
+// the config's did-you-mean uses the same function with a threshold tuned for short key names.
 
 /// The closest candidate to a misspelt name, if it is close enough to be a plausible typo:
-/// at most 1 edit for names up to 3 characters, 2 up to 6, 3 beyond.
+/// at most 1 edit for names up to 3 characters, 2 up to 6, 3 beyond (case-insensitive).
 func closest(to name: String, among candidates: [String]) -> String? {
     let limit = name.count <= 3 ? 1 : name.count <= 6 ? 2 : 3
     let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
