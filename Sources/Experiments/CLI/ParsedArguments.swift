@@ -94,3 +94,18 @@ public struct ParsedArguments: Equatable {
 /// The candidate nearest to `word` when near enough to be a likely typo (the config's rule, see
 /// `closest(to:among:)`).
 func closestMatch(to word: String, in candidates: [String]) -> String? { closest(to: word, among: candidates) }
+
+/// Levenshtein distance between two strings (insertions, deletions, substitutions each cost 1).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where j <= b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
