@@ -29,6 +29,7 @@ func runStreamBenchmark(count: Int = 60_000) throws {
             // Warm-up: a few batches of another epoch.
             var warm = 0
             for batch in stream.epoch(99) { _ = try batch.get(); warm += 1; if warm == 20 { break } }
+            let cpuStart = processCPUSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
             var images = 0
             var checksum: Float = 0
@@ -37,9 +38,20 @@ func runStreamBenchmark(count: Int = 60_000) throws {
                 checksum += batch.images[0]
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let cpu = processCPUSeconds() - cpuStart
             let rate = Double(images) / seconds
-            print(String(format: "  %-36@ workers %d: %9.0f images/s (%d images in %.2f s, checksum %.3f)",
-                         name as NSString, workers, rate, images, seconds, checksum))
+            print(String(format: "  %-36@ workers %d: %9.0f images/s (%d images in %.2f s; %.1f µs CPU per image; "
+                            + "checksum %.3f)", name as NSString, workers, rate, images, seconds,
+                         cpu / Double(images) * 1e6, checksum))
         }
     }
+}
+
+/// User + system CPU time of this process so far (all threads), in seconds: unlike wall time it
+/// does not grow when other processes share the cores.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -197,15 +197,30 @@ final class GeometricAugmentationTests: XCTestCase {
         var rotated = image
         RandomAffine.warp(&rotated, degrees: 180, translation: (0, 0), scale: 1, shear: 0)
         XCTAssertEqual(out, rotated)
-        XCTAssertEqual(pipeline.description, "horizontal-flip(p: 1) -> vertical-flip(p: 1)")
+        XCTAssertEqual(pipeline.description, "hflip(p: 1) -> vflip(p: 1)")
         let full = AugmentationPipeline([RandomCrop(size: 28, padding: 2), HorizontalFlip(),
                                          RandomAffine(degrees: -15 ... 15, translate: (0.1, 0.1)),
                                          RandomCrop(size: 40)])
-        XCTAssertTrue(full.description.hasPrefix("random-crop(size: 28x28, padding: 2, fill: 0) -> horizontal-flip(p: 0.5)"),
+        XCTAssertTrue(full.description.hasPrefix("random_crop(size: 28, padding: 2, fill: 0) -> hflip(p: 0.5) -> "
+            + "affine(degrees: -15...15, translate: (0.1, 0.1), scale: 1...1, shear: 0...0, fill: 0)"),
                       full.description)
         XCTAssertThrowsError(try full.outputShape(for: (1, 28, 28))) { error in
             XCTAssertTrue("\(error)".contains("step 4"), "\(error)")
         }
         XCTAssertEqual(try AugmentationPipeline(Array(full.steps.prefix(3))).outputShape(for: (1, 28, 28)).width, 28)
+    }
+
+    func testDescriptionsNameEveryParameter() {
+        let steps: [(any Augmentation, String)] = [
+            (RandomCrop(height: 24, width: 20, padding: 1, fill: 0.5), "random_crop(size: 24x20, padding: 1, fill: 0.5)"),
+            (VerticalFlip(probability: 0.25), "vflip(p: 0.25)"),
+            (ElasticDistortion(alpha: 34, sigma: 4), "elastic(alpha: 34, sigma: 4, fill: 0)"),
+            (GaussianNoise(std: 0.05), "noise(std: 0.05)"),
+            (RandomErasing(), "erase(p: 0.5, area: 0.02...0.33, aspect: 0.3...3.3, value: 0)"),
+            (BrightnessContrast(brightness: 0.8 ... 1.2, contrast: 0.5 ... 1.5),
+             "color(brightness: 0.8...1.2, contrast: 0.5...1.5)"),
+        ]
+        for (step, expected) in steps { XCTAssertEqual(step.description, expected) }
+        XCTAssertEqual(AugmentationPipeline([]).description, "none")
     }
 }

@@ -3,7 +3,8 @@ import WorkbenchRandom
 /// Augmentations applied one after another, in the configured order, with one generator.
 ///
 /// The pipeline is itself an `Augmentation`; its description lists the steps in order, e.g.
-/// `random-crop(size: 28x28, padding: 2, fill: 0) -> horizontal-flip(p: 0.5)`.
+/// `random_crop(size: 28, padding: 2, fill: 0) -> hflip(p: 0.5)`. The names and parameters
+/// follow the experiment file's `augment:` entries.
 public struct AugmentationPipeline: Augmentation {
     public let steps: [any Augmentation]
 

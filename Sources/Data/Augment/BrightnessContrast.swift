@@ -54,6 +54,6 @@ public struct BrightnessContrast: Augmentation {
     }
 
     public var description: String {
-        "brightness-contrast(brightness: \(formatParameter(brightness)), contrast: \(formatParameter(contrast)))"
+        "color(brightness: \(formatParameter(brightness)), contrast: \(formatParameter(contrast)))"
     }
 }

@@ -23,5 +23,5 @@ public struct GaussianNoise: Augmentation {
         }
     }
 
-    public var description: String { "gaussian-noise(std: \(formatParameter(std)))" }
+    public var description: String { "noise(std: \(formatParameter(std)))" }
 }

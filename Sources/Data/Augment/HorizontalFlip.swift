@@ -20,5 +20,5 @@ public struct HorizontalFlip: Augmentation {
         }
     }
 
-    public var description: String { "horizontal-flip(p: \(formatParameter(probability)))" }
+    public var description: String { "hflip(p: \(formatParameter(probability)))" }
 }

@@ -82,8 +82,8 @@ public struct RandomAffine: Augmentation {
     }
 
     public var description: String {
-        "random-affine(degrees: \(formatParameter(degrees)), translate: \(formatParameter(translate.x))x"
-            + "\(formatParameter(translate.y)), scale: \(formatParameter(scale)), shear: \(formatParameter(shear)), "
+        "affine(degrees: \(formatParameter(degrees)), translate: (\(formatParameter(translate.x)), "
+            + "\(formatParameter(translate.y))), scale: \(formatParameter(scale)), shear: \(formatParameter(shear)), "
             + "fill: \(formatParameter(fill)))"
     }
 }

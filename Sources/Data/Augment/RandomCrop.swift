@@ -30,7 +30,7 @@ public struct RandomCrop: Augmentation {
     public func outputShape(for shape: ImageShape) throws -> ImageShape {
         let ph = shape.height + 2 * padding, pw = shape.width + 2 * padding
         guard height <= ph && width <= pw else {
-            throw DataError(path: "random-crop",
+            throw DataError(path: "random_crop",
                             "expected a crop no larger than the padded image \(ph)x\(pw), found crop \(height)x\(width)")
         }
         return (shape.channels, height, width)
@@ -62,6 +62,6 @@ public struct RandomCrop: Augmentation {
     }
 
     public var description: String {
-        "random-crop(size: \(height)x\(width), padding: \(padding), fill: \(formatParameter(fill)))"
+        "random_crop(size: \(height == width ? "\(height)" : "\(height)x\(width)"), padding: \(padding), fill: \(formatParameter(fill)))"
     }
 }

@@ -48,7 +48,7 @@ public struct RandomErasing: Augmentation {
     }
 
     public var description: String {
-        "random-erasing(p: \(formatParameter(probability)), area: \(formatParameter(area)), "
-            + "aspect: \(formatParameter(aspect)), fill: \(formatParameter(fill)))"
+        "erase(p: \(formatParameter(probability)), area: \(formatParameter(area)), "
+            + "aspect: \(formatParameter(aspect)), value: \(formatParameter(fill)))"
     }
 }

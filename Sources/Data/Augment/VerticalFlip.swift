@@ -24,5 +24,5 @@ public struct VerticalFlip: Augmentation {
         }
     }
 
-    public var description: String { "vertical-flip(p: \(formatParameter(probability)))" }
+    public var description: String { "vflip(p: \(formatParameter(probability)))" }
 }
