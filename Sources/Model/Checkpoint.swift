@@ -64,6 +64,12 @@ public struct Checkpoint<Extra: Codable> {
         }
     }
 
+    /// Saves into the folder `url`; see `save(to:)`.
+    public func save(to url: URL) throws { try save(to: url.path) }
+
+    /// Loads the checkpoint in the folder `url`; see `load(from:)`.
+    public static func load(from url: URL) throws -> Checkpoint { try load(from: url.path) }
+
     /// Loads the checkpoint in `directory`, checking that every optimizer state tensor belongs to a
     /// weight of the same shape.
     public static func load(from directory: String) throws -> Checkpoint {

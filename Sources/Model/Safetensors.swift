@@ -41,6 +41,11 @@ public enum Safetensors {
         try AtomicFileWriter.write(encode(tensors, metadata: metadata), to: path)
     }
 
+    /// Writes `tensors` (and string `metadata`) to the file `url` atomically.
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
+        try write(tensors, metadata: metadata, to: url.path)
+    }
+
     /// The bytes of a safetensors file holding `tensors` as F32.
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) -> [UInt8] {
         let names = tensors.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -106,6 +111,9 @@ public enum Safetensors {
         }
         return try decode(data, path: path)
     }
+
+    /// Reads the F32 tensors and metadata of the safetensors file `url`.
+    public static func read(from url: URL) throws -> Contents { try read(from: url.path) }
 
     /// Decodes safetensors bytes; `path` names the source in errors.
     public static func decode(_ data: Data, path: String) throws -> Contents {
