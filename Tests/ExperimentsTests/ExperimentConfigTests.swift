@@ -115,3 +115,14 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertEqual(c.data.normalize?.std, [0.25, 0.25, 0.25])
     }
 }
+
+extension ExperimentConfigTests {
+    func testSectionsWithoutANameTakeTheDefaultOne() throws {
+        let c = try fx.load(ConfigFixture.minimal + "optimizer: {lr: 0.2}\nloss: {}\nschedule: {warmup: 2}\n")
+        XCTAssertEqual(c.optimizer.name, "sgd")
+        XCTAssertEqual(c.optimizer.lr, 0.2)
+        XCTAssertEqual(c.loss.name, "cross_entropy")
+        XCTAssertEqual(c.schedule.name, "constant")
+        XCTAssertEqual(c.schedule.warmup, 2)
+    }
+}

@@ -98,12 +98,21 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(back["m"]?.items?[0]["conv"]?["filters"]?.scalarValue, .int(6))
     }
 
-    func testEditDistanceAndSuggestions() {
-        XCTAssertEqual(editDistance("kitten", "sitting"), 3)
-        XCTAssertEqual(editDistance("", "abc"), 3)
-        XCTAssertEqual(editDistance("lr", "lr"), 0)
+    func testSuggestionsNeedAPlausibleTypo() {
         XCTAssertEqual(closest(to: "lrr", among: ["lr", "momentum"]), "lr")
         XCTAssertEqual(closest(to: "batchsize", among: ["batch_size", "epochs"]), "batch_size")
+        XCTAssertEqual(closest(to: "Epochs", among: ["batch_size", "epochs"]), "epochs")
         XCTAssertNil(closest(to: "zzz", among: ["lr", "momentum"]))
+        XCTAssertEqual(suggestion(for: "zzz", among: ["a", "b"]), "expected one of: a, b")
+    }
+}
+
+final class TypoDistanceTests: XCTestCase {
+    func testTranspositionIsOneEdit() {
+        XCTAssertEqual(typoDistance("sdt", "std"), 1)
+        XCTAssertEqual(typoDistance("kitten", "sitting"), 3)
+        XCTAssertEqual(typoDistance("", "abc"), 3)
+        XCTAssertEqual(typoDistance("ca", "abc"), 3)  // OSA, not full Damerau (which gives 2)
+        XCTAssertEqual(closest(to: "sdt", among: ["std"]), "std")
     }
 }

@@ -154,25 +154,29 @@ final class ConfigDecoder {
 
     /// A section chosen by name: a bare name (`loss: mse`) or a mapping with a selector key
     /// (`optimizer: {name: sgd, lr: 0.1}`). Returns the name and its checked keys.
+    /// A mapping without the selector takes `defaultName` when there is one (`optimizer: {lr: 0.1}` is sgd).
     func selected(_ node: YAMLNode, _ path: String, selector: String, tables: [(String, [KeySpec])],
-                  allowBare: Bool = true) -> (String, Params)? {
+                  allowBare: Bool = true, defaultName: String? = nil) -> (String, Params)? {
         let names = tables.map(\.0)
         let nameNode: YAMLNode
         var body: YAMLNode?
         if allowBare, case .string? = node.scalarValue {
             nameNode = node
         } else if let pairs = node.pairs {
-            guard let pair = pairs.first(where: { $0.key == selector }) else {
+            if let pair = pairs.first(where: { $0.key == selector }) {
+                nameNode = pair.value
+            } else if let defaultName {
+                nameNode = .scalar(defaultName, mark: node.mark)
+            } else {
                 report(node.mark, path, "missing required key '\(selector)' (one of \(names.joined(separator: ", ")))")
                 return nil
             }
-            nameNode = pair.value
             body = node
         } else {
             mismatch(node, path, expected: allowBare ? "a name or a mapping with '\(selector)'" : "a mapping")
             return nil
         }
-        let namePath = body == nil ? path : ConfigDecoder.join(path, selector)
+        let namePath = body == nil || node[selector] == nil ? path : ConfigDecoder.join(path, selector)
         guard case let .string(name)? = nameNode.scalarValue else {
             mismatch(nameNode, namePath, expected: "one of " + names.joined(separator: ", "))
             return nil

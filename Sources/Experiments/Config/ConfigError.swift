@@ -25,7 +25,8 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
     public init(_ diagnostics: [Diagnostic]) {
         var seen = Set<Diagnostic>()
         self.diagnostics = diagnostics.filter { seen.insert($0).inserted }.sorted { a, b in
-            (a.mark.line ?? 0, a.mark.column ?? 0, a.mark.origin) < (b.mark.line ?? 0, b.mark.column ?? 0, b.mark.origin)
+            (a.mark.line ?? 0, a.mark.column ?? 0, a.mark.origin, a.keyPath, a.message)
+                < (b.mark.line ?? 0, b.mark.column ?? 0, b.mark.origin, b.keyPath, b.message)
         }
     }
 

@@ -89,7 +89,7 @@ extension ExperimentConfig {
 
     private static func decodeNamed(_ node: YAMLNode?, _ path: String, _ d: ConfigDecoder,
                                      tables: [(String, [KeySpec])], defaultName: String) -> (String, Params)? {
-        d.selected(node ?? .scalar(defaultName), path, selector: "name", tables: tables)
+        d.selected(node ?? .scalar(defaultName), path, selector: "name", tables: tables, defaultName: defaultName)
     }
 
     private static func decodeList(_ node: YAMLNode, _ path: String, _ d: ConfigDecoder, what: String,

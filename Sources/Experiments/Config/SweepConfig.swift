@@ -48,8 +48,8 @@ public struct SweepConfig: Equatable, Sendable {
                 d.report(random.mark, "sweep.random.space", "missing required key 'space' (a mapping of key → values)")
                 return nil
             }
-            guard let count = params["count"]?.int,
-                  let dims = dimensions(space, "sweep.random.space", d, allowRanges: true) else { return nil }
+            let dims = dimensions(space, "sweep.random.space", d, allowRanges: true)
+            guard let count = params["count"]?.int, let dims else { return nil }
             return SweepConfig(strategy: .random(count: count), dimensions: dims)
         default:
             d.report(node.mark, "sweep", "expected exactly one of 'grid' or 'random', found "
