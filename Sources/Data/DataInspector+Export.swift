@@ -1,0 +1,45 @@
+import Foundation
+
+extension DataInspector {
+    /// Exports an IDX images file and labels file to an image folder `folder/<class>/<index>.png`
+    /// that `ImageFolderDataset` reads back with the same labels and (for uint8 data) the same
+    /// pixels. Class folders are named by `classNames[label]` when given, else by the label number
+    /// zero-padded to one width ("0"…"9", or "00"…"99"), so name order is label order; file names
+    /// are zero-padded indices. Each PNG (8-bit grey or RGB) is written atomically. Returns the
+    /// number of images written.
+    ///
+    /// With `classNames`, `ImageFolderDataset` numbers classes by sorted name, which matches the
+    /// original labels only if the names are given in sorted order.
+    @discardableResult
+    public static func exportImageFolder(imagesPath: String, labelsPath: String, to folder: String,
+                                         classNames: [String]? = nil) throws -> Int {
+        let data = try IDXDataset(imagesPath: imagesPath, labelsPath: labelsPath, classNames: classNames)
+        guard data.sampleShape.channels == 1 || data.sampleShape.channels == 3 else {
+            throw DataError(path: imagesPath, "export needs 1- or 3-channel images, found \(data.sampleShape.channels)")
+        }
+        let labelWidth = String(data.classNames.count - 1).count
+        let names = classNames ?? data.classNames.map { $0.leftPadded(to: labelWidth) }
+        if let bad = names.first(where: { $0.isEmpty || $0.contains("/") || $0.hasPrefix(".") }) {
+            throw DataError(path: labelsPath, "class name '\(bad)' cannot be a folder name")
+        }
+        if Set(names).count != names.count {
+            throw DataError(path: labelsPath, "class names must be unique to be folder names, found \(names)")
+        }
+        let fm = FileManager.default
+        let used = Set(data.labels.bytes.map(Int.init))
+        for label in used.sorted() {
+            do {
+                try fm.createDirectory(atPath: folder + "/" + names[label], withIntermediateDirectories: true)
+            } catch {
+                throw DataError(path: folder + "/" + names[label], "cannot create folder: \(error.localizedDescription)")
+            }
+        }
+        let indexWidth = String(max(data.count - 1, 0)).count
+        for i in 0 ..< data.count {
+            let sample = try data.sample(at: i)
+            let file = folder + "/" + names[sample.label] + "/" + String(i).leftPadded(to: indexWidth) + ".png"
+            try PNG.write(sample.image, to: file)
+        }
+        return data.count
+    }
+}
