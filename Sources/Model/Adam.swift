@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1) with bias
@@ -21,9 +21,10 @@ public final class Adam: Optimizer {
     private var state = OptimizerState(optimizer: "Adam", slots: ["exp_avg", "exp_avg_sq"])
 
     public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2) && epsilon >= 0 && weightDecay >= 0,
-                     "Adam: need betas in [0, 1), epsilon >= 0, weight decay >= 0; got \(beta1), \(beta2), "
-                         + "\(epsilon), \(weightDecay)")
+        precondition(
+            (0..<1).contains(beta1) && (0..<1).contains(beta2) && epsilon >= 0 && weightDecay >= 0,
+            "Adam: need betas in [0, 1), epsilon >= 0, weight decay >= 0; got \(beta1), \(beta2), "
+                + "\(epsilon), \(weightDecay)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -34,8 +35,9 @@ public final class Adam: Optimizer {
 
     public func step(_ parameters: [Parameter], learningRate: Float) {
         state.step += 1
-        adamStep(parameters, learningRate: learningRate, l2: weightDecay, beta1: beta1, beta2: beta2,
-                 epsilon: epsilon, state: &state)
+        adamStep(
+            parameters, learningRate: learningRate, l2: weightDecay, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, state: &state)
     }
 
     public func stateTensors() -> [String: Tensor] { state.export() }
@@ -44,8 +46,10 @@ public final class Adam: Optimizer {
 
 /// The Adam moment update and bias-corrected step for step `state.step`, shared by Adam and AdamW;
 /// `l2` is weight decay added to the gradient (0 for AdamW, which decays the weights itself).
-func adamStep(_ parameters: [Parameter], learningRate: Float, l2: Float, beta1: Float, beta2: Float,
-              epsilon: Float, state: inout OptimizerState) {
+func adamStep(
+    _ parameters: [Parameter], learningRate: Float, l2: Float, beta1: Float, beta2: Float,
+    epsilon: Float, state: inout OptimizerState
+) {
     let t = Double(state.step)
     let correction1 = 1 - pow(Double(beta1), t)
     let correction2Root = (1 - pow(Double(beta2), t)).squareRoot()

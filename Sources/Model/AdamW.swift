@@ -14,9 +14,10 @@ public final class AdamW: Optimizer {
     private var state = OptimizerState(optimizer: "AdamW", slots: ["exp_avg", "exp_avg_sq"])
 
     public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2) && epsilon >= 0 && weightDecay >= 0,
-                     "AdamW: need betas in [0, 1), epsilon >= 0, weight decay >= 0; got \(beta1), \(beta2), "
-                         + "\(epsilon), \(weightDecay)")
+        precondition(
+            (0..<1).contains(beta1) && (0..<1).contains(beta2) && epsilon >= 0 && weightDecay >= 0,
+            "AdamW: need betas in [0, 1), epsilon >= 0, weight decay >= 0; got \(beta1), \(beta2), "
+                + "\(epsilon), \(weightDecay)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -33,8 +34,9 @@ public final class AdamW: Optimizer {
                 for i in 0..<w.count { w[i] *= shrink }
             }
         }
-        adamStep(parameters, learningRate: learningRate, l2: 0, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                 state: &state)
+        adamStep(
+            parameters, learningRate: learningRate, l2: 0, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            state: &state)
     }
 
     public func stateTensors() -> [String: Tensor] { state.export() }

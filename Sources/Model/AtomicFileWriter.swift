@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes files under a temporary name beside the target, flushes them to disk and renames them
@@ -13,7 +13,8 @@ enum AtomicFileWriter {
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var random = SystemRandomNumberGenerator()
-        let temp = (folder.isEmpty ? "" : folder + "/") + "." + name + ".tmp-" + String(random.next(), radix: 36)
+        let temp =
+            (folder.isEmpty ? "" : folder + "/") + "." + name + ".tmp-" + String(random.next(), radix: 36)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(path, "cannot create temporary file \(temp)") }
         var written = 0

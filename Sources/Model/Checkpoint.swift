@@ -41,13 +41,15 @@ public struct Checkpoint<Extra: Codable> {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw WeightsError(path: directory, "cannot create checkpoint folder: \(error.localizedDescription)")
+            throw WeightsError(
+                path: directory, "cannot create checkpoint folder: \(error.localizedDescription)")
         }
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let generation = (existing.compactMap(Self.generation(ofFile:)).max() ?? 0) + 1
-        let manifest = Manifest(format: "workbench-checkpoint", version: 1, generation: generation,
-                                weights: "weights-\(generation).safetensors",
-                                optimizer: "optimizer-\(generation).safetensors", extra: extra)
+        let manifest = Manifest(
+            format: "workbench-checkpoint", version: 1, generation: generation,
+            weights: "weights-\(generation).safetensors",
+            optimizer: "optimizer-\(generation).safetensors", extra: extra)
         try Safetensors.write(weights, to: directory + "/" + manifest.weights)
         try Safetensors.write(optimizerState, to: directory + "/" + manifest.optimizer)
         let encoder = JSONEncoder()
@@ -56,9 +58,11 @@ public struct Checkpoint<Extra: Codable> {
         do {
             json = try encoder.encode(manifest)
         } catch {
-            throw WeightsError(path: directory + "/" + Self.manifestName, "cannot encode extra state: \(error)")
+            throw WeightsError(
+                path: directory + "/" + Self.manifestName, "cannot encode extra state: \(error)")
         }
-        try AtomicFileWriter.write([UInt8](json) + [UInt8(ascii: "\n")], to: directory + "/" + Self.manifestName)
+        try AtomicFileWriter.write(
+            [UInt8](json) + [UInt8(ascii: "\n")], to: directory + "/" + Self.manifestName)
         for name in existing where Self.generation(ofFile: name).map({ $0 != generation }) ?? false {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
@@ -78,7 +82,8 @@ public struct Checkpoint<Extra: Codable> {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
         } catch {
-            throw WeightsError(path: manifestPath, "cannot read checkpoint manifest: \(error.localizedDescription)")
+            throw WeightsError(
+                path: manifestPath, "cannot read checkpoint manifest: \(error.localizedDescription)")
         }
         let manifest: Manifest
         do {
@@ -87,11 +92,14 @@ public struct Checkpoint<Extra: Codable> {
             throw WeightsError(path: manifestPath, "not a valid checkpoint manifest: \(describe(error))")
         }
         guard manifest.format == "workbench-checkpoint", manifest.version == 1 else {
-            throw WeightsError(path: manifestPath, "expected format workbench-checkpoint version 1, found "
-                                   + "\(manifest.format) version \(manifest.version)")
+            throw WeightsError(
+                path: manifestPath,
+                "expected format workbench-checkpoint version 1, found "
+                    + "\(manifest.format) version \(manifest.version)")
         }
         for name in [manifest.weights, manifest.optimizer] where name.contains("/") || name.hasPrefix(".") {
-            throw WeightsError(path: manifestPath, "file name '\(name)' must be a plain name inside the folder")
+            throw WeightsError(
+                path: manifestPath, "file name '\(name)' must be a plain name inside the folder")
         }
         let weights = try Safetensors.read(from: directory + "/" + manifest.weights).tensors
         let optimizerPath = directory + "/" + manifest.optimizer
@@ -99,11 +107,14 @@ public struct Checkpoint<Extra: Codable> {
         for (key, tensor) in state where key != "step" {
             let owner = key.lastIndex(of: ".").map { String(key[..<$0]) } ?? key
             guard let weight = weights[owner] else {
-                throw WeightsError(path: optimizerPath, "state '\(key)' belongs to no weight in \(manifest.weights)")
+                throw WeightsError(
+                    path: optimizerPath, "state '\(key)' belongs to no weight in \(manifest.weights)")
             }
             guard weight.shape == tensor.shape else {
-                throw WeightsError(path: optimizerPath, "state '\(key)' has shape \(tensor.shape), expected "
-                                       + "\(weight.shape) like weight '\(owner)'")
+                throw WeightsError(
+                    path: optimizerPath,
+                    "state '\(key)' has shape \(tensor.shape), expected "
+                        + "\(weight.shape) like weight '\(owner)'")
             }
         }
         return Checkpoint(weights: weights, optimizerState: state, extra: manifest.extra)
@@ -111,7 +122,8 @@ public struct Checkpoint<Extra: Codable> {
 
     /// G for `weights-G.safetensors` / `optimizer-G.safetensors`, else nil.
     private static func generation(ofFile name: String) -> Int? {
-        for prefix in ["weights-", "optimizer-"] where name.hasPrefix(prefix) && name.hasSuffix(".safetensors") {
+        for prefix in ["weights-", "optimizer-"]
+        where name.hasPrefix(prefix) && name.hasSuffix(".safetensors") {
             return Int(name.dropFirst(prefix.count).dropLast(".safetensors".count))
         }
         return nil
@@ -125,7 +137,8 @@ public struct Checkpoint<Extra: Codable> {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return "key '\(context.codingPath.map(\.stringValue).joined(separator: "."))': expected \(type)"
         case .dataCorrupted(let context):
-            return "\(context.debugDescription) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+            return
+                "\(context.debugDescription) at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         @unknown default:
             return "\(error)"
         }

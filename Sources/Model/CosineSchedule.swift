@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Cosine annealing from `base` to `minimum` (Loshchilov & Hutter 2017, "SGDR", without restarts):
@@ -18,7 +18,8 @@ public struct CosineSchedule: LearningRateSchedule, Equatable, Sendable {
 
     public init(base: Float, minimum: Float = 0, length: ScheduleLength) {
         switch length {
-        case .steps(let n), .epochs(let n): precondition(n > 0, "cosine schedule needs a positive length, got \(n)")
+        case .steps(let n), .epochs(let n):
+            precondition(n > 0, "cosine schedule needs a positive length, got \(n)")
         }
         self.base = base
         self.minimum = minimum

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Multiplies the rate by γ every epoch, per epoch (PyTorch `ExponentialLR` stepped once per

@@ -10,8 +10,11 @@ public struct LinearWarmupSchedule: LearningRateSchedule {
     public var startFactor: Float
     public var wrapped: any LearningRateSchedule
 
-    public init(length: ScheduleLength, startFactor: Float = 1.0 / 3, wrapping wrapped: any LearningRateSchedule) {
-        precondition((0...1).contains(startFactor), "warm-up start factor must be in [0, 1], got \(startFactor)")
+    public init(
+        length: ScheduleLength, startFactor: Float = 1.0 / 3, wrapping wrapped: any LearningRateSchedule
+    ) {
+        precondition(
+            (0...1).contains(startFactor), "warm-up start factor must be in [0, 1], got \(startFactor)")
         self.length = length
         self.startFactor = startFactor
         self.wrapped = wrapped

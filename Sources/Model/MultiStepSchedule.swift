@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Multiplies the rate by γ at each milestone epoch, per epoch (PyTorch `MultiStepLR` stepped once
@@ -13,8 +13,9 @@ public struct MultiStepSchedule: LearningRateSchedule, Equatable, Sendable {
     public var gamma: Float
 
     public init(base: Float, milestones: [Int], gamma: Float = 0.1) {
-        precondition(milestones == milestones.sorted() && milestones.allSatisfy { $0 > 0 },
-                     "multi-step milestones must be positive and increasing, got \(milestones)")
+        precondition(
+            milestones == milestones.sorted() && milestones.allSatisfy { $0 > 0 },
+            "multi-step milestones must be positive and increasing, got \(milestones)")
         self.base = base
         self.milestones = milestones
         self.gamma = gamma

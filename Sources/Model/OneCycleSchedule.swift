@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one-cycle policy (Smith & Topin 2018, "Super-Convergence"; Smith 2018), per step, in the
@@ -21,11 +21,14 @@ public struct OneCycleSchedule: LearningRateSchedule, Equatable, Sendable {
     public var finalDivFactor: Float
     public var threePhase: Bool
 
-    public init(maxRate: Float, length: ScheduleLength, pctStart: Float = 0.3, divFactor: Float = 25,
-                finalDivFactor: Float = 1e4, threePhase: Bool = false) {
-        precondition(pctStart > 0 && pctStart < 1 && divFactor > 0 && finalDivFactor > 0,
-                     "one-cycle needs 0 < pctStart < 1 and positive div factors, got \(pctStart), \(divFactor), "
-                         + "\(finalDivFactor)")
+    public init(
+        maxRate: Float, length: ScheduleLength, pctStart: Float = 0.3, divFactor: Float = 25,
+        finalDivFactor: Float = 1e4, threePhase: Bool = false
+    ) {
+        precondition(
+            pctStart > 0 && pctStart < 1 && divFactor > 0 && finalDivFactor > 0,
+            "one-cycle needs 0 < pctStart < 1 and positive div factors, got \(pctStart), \(divFactor), "
+                + "\(finalDivFactor)")
         self.maxRate = maxRate
         self.length = length
         self.pctStart = pctStart

@@ -28,9 +28,10 @@ struct OptimizerState {
         guard let tensor = tensors.removeValue(forKey: key) else {
             return (Tensor(zeros: parameter.value.shape), true)
         }
-        precondition(tensor.shape == parameter.value.shape,
-                     "\(optimizer) state '\(key)' has shape \(tensor.shape) but the parameter has shape "
-                         + "\(parameter.value.shape) (state restored from a different network?)")
+        precondition(
+            tensor.shape == parameter.value.shape,
+            "\(optimizer) state '\(key)' has shape \(tensor.shape) but the parameter has shape "
+                + "\(parameter.value.shape) (state restored from a different network?)")
         return (tensor, false)
     }
 
@@ -49,22 +50,26 @@ struct OptimizerState {
     /// with this optimizer's slots.
     mutating func load(_ named: [String: Tensor]) throws {
         guard let stepTensor = named["step"] else {
-            throw OptimizerStateError("\(optimizer) state: expected a 'step' tensor, found keys "
-                                          + "\(named.keys.sorted())")
+            throw OptimizerStateError(
+                "\(optimizer) state: expected a 'step' tensor, found keys "
+                    + "\(named.keys.sorted())")
         }
-        guard stepTensor.count == 1, let value = stepTensor.storage.first, value >= 0, value.rounded() == value,
-              value <= 16_777_216
+        guard stepTensor.count == 1, let value = stepTensor.storage.first, value >= 0,
+            value.rounded() == value,
+            value <= 16_777_216
         else {
-            throw OptimizerStateError("\(optimizer) state: 'step' must be one non-negative integer, found "
-                                          + "shape \(stepTensor.shape) values \(stepTensor.storage.prefix(4))")
+            throw OptimizerStateError(
+                "\(optimizer) state: 'step' must be one non-negative integer, found "
+                    + "shape \(stepTensor.shape) values \(stepTensor.storage.prefix(4))")
         }
         var loaded: [String: Tensor] = [:]
         for (key, tensor) in named where key != "step" {
             guard let dot = key.lastIndex(of: "."), dot != key.startIndex,
-                  slots.contains(String(key[key.index(after: dot)...]))
+                slots.contains(String(key[key.index(after: dot)...]))
             else {
-                throw OptimizerStateError("\(optimizer) state: unexpected key '\(key)'; expected 'step' or "
-                                              + "'<parameter>.<slot>' with slot one of \(slots)")
+                throw OptimizerStateError(
+                    "\(optimizer) state: unexpected key '\(key)'; expected 'step' or "
+                        + "'<parameter>.<slot>' with slot one of \(slots)")
             }
             loaded[key] = tensor
         }
@@ -75,9 +80,11 @@ struct OptimizerState {
 
 extension Parameter {
     /// Runs `body` over the value (mutable) and gradient buffers, which have equal counts.
-    func withValueAndGradient(_ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>) -> Void) {
-        precondition(value.shape == grad.shape,
-                     "parameter '\(name)' value shape \(value.shape) differs from gradient shape \(grad.shape)")
+    func withValueAndGradient(_ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>) -> Void)
+    {
+        precondition(
+            value.shape == grad.shape,
+            "parameter '\(name)' value shape \(value.shape) differs from gradient shape \(grad.shape)")
         grad.storage.withUnsafeBufferPointer { g in
             value.storage.withUnsafeMutableBufferPointer { w in body(w, g) }
         }

@@ -21,12 +21,16 @@ extension Array where Element == Parameter {
         }
         let unexpected = Set(tensors.keys).subtracting(names).sorted()
         guard unexpected.isEmpty else {
-            throw WeightsError(path: source, "tensors \(unexpected) belong to no parameter of the network "
-                                   + "(expected \(names.sorted()))")
+            throw WeightsError(
+                path: source,
+                "tensors \(unexpected) belong to no parameter of the network "
+                    + "(expected \(names.sorted()))")
         }
         for parameter in self where tensors[parameter.name]!.shape != parameter.value.shape {
-            throw WeightsError(path: source, "tensor '\(parameter.name)' has shape \(tensors[parameter.name]!.shape), "
-                                   + "the network expects \(parameter.value.shape)")
+            throw WeightsError(
+                path: source,
+                "tensor '\(parameter.name)' has shape \(tensors[parameter.name]!.shape), "
+                    + "the network expects \(parameter.value.shape)")
         }
         for parameter in self { parameter.value = tensors[parameter.name]! }
     }

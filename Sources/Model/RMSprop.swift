@@ -14,14 +14,18 @@ public final class RMSprop: Optimizer {
     public let momentum: Float
     public let centered: Bool
     public let weightDecay: Float
-    private var state = OptimizerState(optimizer: "RMSprop",
-                                       slots: ["square_avg", "momentum_buffer", "grad_avg"])
+    private var state = OptimizerState(
+        optimizer: "RMSprop",
+        slots: ["square_avg", "momentum_buffer", "grad_avg"])
 
-    public init(alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false,
-                weightDecay: Float = 0) {
-        precondition((0..<1).contains(alpha) && epsilon >= 0 && momentum >= 0 && weightDecay >= 0,
-                     "RMSprop: need 0 <= alpha < 1, epsilon, momentum, weight decay >= 0; got alpha \(alpha), "
-                         + "epsilon \(epsilon), momentum \(momentum), weight decay \(weightDecay)")
+    public init(
+        alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false,
+        weightDecay: Float = 0
+    ) {
+        precondition(
+            (0..<1).contains(alpha) && epsilon >= 0 && momentum >= 0 && weightDecay >= 0,
+            "RMSprop: need 0 <= alpha < 1, epsilon, momentum, weight decay >= 0; got alpha \(alpha), "
+                + "epsilon \(epsilon), momentum \(momentum), weight decay \(weightDecay)")
         self.alpha = alpha
         self.epsilon = epsilon
         self.momentum = momentum
@@ -36,7 +40,8 @@ public final class RMSprop: Optimizer {
         for parameter in parameters {
             var square = state.take("square_avg", of: parameter).tensor
             var mean = centered ? state.take("grad_avg", of: parameter).tensor : Tensor(zeros: [0])
-            var buffer = momentum > 0 ? state.take("momentum_buffer", of: parameter).tensor : Tensor(zeros: [0])
+            var buffer =
+                momentum > 0 ? state.take("momentum_buffer", of: parameter).tensor : Tensor(zeros: [0])
             square.storage.withUnsafeMutableBufferPointer { s in
                 mean.storage.withUnsafeMutableBufferPointer { a in
                     buffer.storage.withUnsafeMutableBufferPointer { b in

@@ -15,10 +15,12 @@ public final class SGD: Optimizer {
     private var state = OptimizerState(optimizer: "SGD", slots: ["momentum_buffer"])
 
     public init(momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
-        precondition(momentum >= 0 && weightDecay >= 0,
-                     "SGD: momentum \(momentum) and weight decay \(weightDecay) must be >= 0")
-        precondition(!nesterov || (momentum > 0 && dampening == 0),
-                     "SGD: Nesterov needs momentum > 0 and zero dampening, got \(momentum), \(dampening)")
+        precondition(
+            momentum >= 0 && weightDecay >= 0,
+            "SGD: momentum \(momentum) and weight decay \(weightDecay) must be >= 0")
+        precondition(
+            !nesterov || (momentum > 0 && dampening == 0),
+            "SGD: Nesterov needs momentum > 0 and zero dampening, got \(momentum), \(dampening)")
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov

@@ -3,11 +3,12 @@ import Foundation
 /// Reads and writes the safetensors format (Hugging Face), so weights move to and from PyTorch,
 /// JAX or any other tool that reads it:
 ///
-/// | bytes          | content                                                                  |
-/// | -------------- | ------------------------------------------------------------------------ |
-/// | 0 ..< 8        | N, the header length, unsigned 64-bit little-endian                      |
-/// | 8 ..< 8+N      | UTF-8 JSON: `{"__metadata__": {str: str}, name: {"dtype", "shape", "data_offsets": [begin, end]}}`, padded with spaces |
-/// | 8+N ..< end    | raw little-endian tensor data; offsets are relative to byte 8+N          |
+/// | bytes       | content                                                                    |
+/// | ----------- | -------------------------------------------------------------------------- |
+/// | 0 ..< 8     | N, the header length, unsigned 64-bit little-endian                        |
+/// | 8 ..< 8+N   | UTF-8 JSON, padded with spaces: optional `"__metadata__": {str: str}`, and |
+/// |             | per tensor `name: {"dtype": "F32", "shape": [...], "data_offsets": [b, e]}` |
+/// | 8+N ..< end | raw little-endian tensor data; offsets are relative to byte 8+N            |
 ///
 /// Written files put tensors in byte-wise name order (as the reference writer does for one dtype),
 /// pad the header to a multiple of 8 bytes and are replaced atomically. Only F32 tensors are read;
@@ -37,12 +38,16 @@ public enum Safetensors {
     // MARK: writing
 
     /// Writes `tensors` (and string `metadata`) to `path` atomically.
-    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String)
+        throws
+    {
         try AtomicFileWriter.write(encode(tensors, metadata: metadata), to: path)
     }
 
     /// Writes `tensors` (and string `metadata`) to the file `url` atomically.
-    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL)
+        throws
+    {
         try write(tensors, metadata: metadata, to: url.path)
     }
 
@@ -57,11 +62,14 @@ public enum Safetensors {
         }
         var offset = 0
         for name in names {
-            precondition(!name.isEmpty && name != "__metadata__", "safetensors: invalid tensor name '\(name)'")
+            precondition(
+                !name.isEmpty && name != "__metadata__", "safetensors: invalid tensor name '\(name)'")
             let tensor = tensors[name]!
             let end = offset + 4 * tensor.count
-            entries.append(jsonString(name) + ":{\"dtype\":\"F32\",\"shape\":["
-                + tensor.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append(
+                jsonString(name) + ":{\"dtype\":\"F32\",\"shape\":["
+                    + tensor.shape.map(String.init).joined(separator: ",")
+                    + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -71,9 +79,13 @@ public enum Safetensors {
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: header)
         for name in names {
-            for value in tensors[name]!.storage {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            }
+            #if _endian(little)
+                tensors[name]!.storage.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            #else
+                for value in tensors[name]!.storage {
+                    withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+                }
+            #endif
         }
         return bytes
     }
@@ -123,7 +135,9 @@ public enum Safetensors {
         }
         let headerLength = data.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(maximumHeaderLength) else {
-            throw fail("header length \(headerLength) is absurd (limit \(maximumHeaderLength) bytes); not a safetensors file?")
+            throw fail(
+                "header length \(headerLength) is absurd (limit \(maximumHeaderLength) bytes); not a safetensors file?"
+            )
         }
         guard headerLength <= UInt64(data.count - 8) else {
             throw fail("truncated: header length is \(headerLength) bytes but only \(data.count - 8) follow")
@@ -132,7 +146,9 @@ public enum Safetensors {
         let dataStart = start + 8 + Int(headerLength)
         let header = data[(start + 8)..<dataStart]
         guard header.first == UInt8(ascii: "{") else {
-            throw fail("header must be a JSON object starting with '{', found byte \(header.first.map(String.init) ?? "none")")
+            throw fail(
+                "header must be a JSON object starting with '{', found byte \(header.first.map(String.init) ?? "none")"
+            )
         }
         let object: [String: Any]
         do {
@@ -163,8 +179,9 @@ public enum Safetensors {
         var covered = 0
         for item in layout {
             if item.begin < covered {
-                throw fail("tensor '\(item.name)' bytes \(item.begin)..<\(item.end) overlap the previous tensor "
-                               + "(which ends at \(covered))")
+                throw fail(
+                    "tensor '\(item.name)' bytes \(item.begin)..<\(item.end) overlap the previous tensor "
+                        + "(which ends at \(covered))")
             }
             if item.begin > covered {
                 throw fail("data bytes \(covered)..<\(item.begin) belong to no tensor (next: '\(item.name)')")
@@ -178,8 +195,18 @@ public enum Safetensors {
         data.withUnsafeBytes { raw in
             for item in layout {
                 let base = 8 + Int(headerLength) + item.begin
-                let storage = (0..<((item.end - item.begin) / 4)).map { i in
-                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self)))
+                let count = (item.end - item.begin) / 4
+                let storage = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    #if _endian(little)
+                        let source = UnsafeRawBufferPointer(rebasing: raw[base..<(base + 4 * count)])
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                    #else
+                        for i in 0..<count {
+                            let bits = raw.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self)
+                            buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                        }
+                    #endif
+                    initialized = count
                 }
                 tensors[item.name] = Tensor(shape: item.shape, storage: storage)
             }
@@ -188,7 +215,9 @@ public enum Safetensors {
     }
 
     /// Validates one header entry `{dtype, shape, data_offsets}`.
-    private static func tensorEntry(_ name: String, _ value: Any, dataSize: Int, fail: (String) -> WeightsError)
+    private static func tensorEntry(
+        _ name: String, _ value: Any, dataSize: Int, fail: (String) -> WeightsError
+    )
         throws -> (shape: [Int], begin: Int, end: Int)
     {
         guard let entry = value as? [String: Any] else {
@@ -201,30 +230,39 @@ public enum Safetensors {
         }
         guard dtype == "F32" else {
             let known = dtypes.contains { $0.name == dtype }
-            throw fail("tensor '\(name)': dtype \(dtype) is \(known ? "not supported" : "unknown"); only F32 is read")
+            throw fail(
+                "tensor '\(name)': dtype \(dtype) is \(known ? "not supported" : "unknown"); only F32 is read"
+            )
         }
         guard let shape = integers(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-            throw fail("tensor '\(name)': expected shape as a list of non-negative integers, found "
-                           + "\(entry["shape"] ?? "nothing")")
+            throw fail(
+                "tensor '\(name)': expected shape as a list of non-negative integers, found "
+                    + "\(entry["shape"] ?? "nothing")")
         }
         guard let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
-            throw fail("tensor '\(name)': expected data_offsets [begin, end], found \(entry["data_offsets"] ?? "nothing")")
+            throw fail(
+                "tensor '\(name)': expected data_offsets [begin, end], found \(entry["data_offsets"] ?? "nothing")"
+            )
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard 0 <= begin, begin <= end, end <= dataSize else {
-            throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] out of range 0...\(dataSize) of the data area "
-                           + "(truncated file?)")
+            throw fail(
+                "tensor '\(name)': data_offsets [\(begin), \(end)] out of range 0...\(dataSize) of the data area "
+                    + "(truncated file?)")
         }
         var count = 1
         for dimension in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= dataSize else {
-                throw fail("tensor '\(name)': shape \(shape) needs more bytes than the \(dataSize)-byte data area")
+                throw fail(
+                    "tensor '\(name)': shape \(shape) needs more bytes than the \(dataSize)-byte data area")
             }
             count = product
         }
         guard end - begin == 4 * count else {
-            throw fail("tensor '\(name)': shape \(shape) as F32 needs \(4 * count) bytes, data_offsets give \(end - begin)")
+            throw fail(
+                "tensor '\(name)': shape \(shape) as F32 needs \(4 * count) bytes, data_offsets give \(end - begin)"
+            )
         }
         return (shape, begin, end)
     }

@@ -14,7 +14,8 @@ public enum ScheduleLength: Equatable, Sendable {
 
 /// The 0-based epoch an optimizer step falls in; step 0 of epoch e is step e·stepsPerEpoch.
 func epoch(ofStep step: Int, stepsPerEpoch: Int) -> Int {
-    precondition(step >= 0 && stepsPerEpoch > 0,
-                 "schedule needs step >= 0 and stepsPerEpoch > 0, got step \(step), stepsPerEpoch \(stepsPerEpoch)")
+    precondition(
+        step >= 0 && stepsPerEpoch > 0,
+        "schedule needs step >= 0 and stepsPerEpoch > 0, got step \(step), stepsPerEpoch \(stepsPerEpoch)")
     return step / stepsPerEpoch
 }

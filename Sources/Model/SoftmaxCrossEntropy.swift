@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Softmax followed by cross-entropy against the label, computed from the logits through
@@ -18,7 +18,8 @@ public struct SoftmaxCrossEntropy: Loss, Equatable, Sendable {
     public var labelSmoothing: Float
 
     public init(labelSmoothing: Float = 0) {
-        precondition((0...1).contains(labelSmoothing), "label smoothing must be in [0, 1], got \(labelSmoothing)")
+        precondition(
+            (0...1).contains(labelSmoothing), "label smoothing must be in [0, 1], got \(labelSmoothing)")
         self.labelSmoothing = labelSmoothing
     }
 

@@ -27,7 +27,8 @@ final class CheckpointTests: XCTestCase {
 
     /// Parameters stepped twice by Adam, so the optimizer has real state.
     private func trainedState() -> (weights: [String: Tensor], optimizer: [String: Tensor]) {
-        let weight = Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6]))
+        let weight = Parameter(
+            name: "layers.0.weight", value: Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6]))
         let bias = Parameter(name: "layers.0.bias", value: Tensor(shape: [2], storage: [0.5, -0.5]))
         let adam = Adam()
         for step in 0..<2 {
@@ -74,21 +75,28 @@ final class CheckpointTests: XCTestCase {
         try Checkpoint(weights: weights, optimizerState: optimizer, extra: 7).save(to: folder)
         // A save that died after writing its weights (and a half-written temporary file), before the
         // manifest was replaced:
-        try Safetensors.write(["layers.0.bias": Tensor(shape: [1], storage: [0])], to: folder + "/weights-2.safetensors")
-        FileManager.default.createFile(atPath: folder + "/.optimizer-2.safetensors.tmp-x", contents: Data([1, 2]))
+        try Safetensors.write(
+            ["layers.0.bias": Tensor(shape: [1], storage: [0])], to: folder + "/weights-2.safetensors")
+        FileManager.default.createFile(
+            atPath: folder + "/.optimizer-2.safetensors.tmp-x", contents: Data([1, 2]))
         let loaded = try Checkpoint<Int>.load(from: folder)
         XCTAssertEqual(loaded.extra, 7)
         XCTAssertEqual(loaded.weights, weights)
         // The next save skips the orphaned generation and cleans it up.
         try Checkpoint(weights: weights, optimizerState: optimizer, extra: 8).save(to: folder)
         XCTAssertEqual(try Checkpoint<Int>.load(from: folder).extra, 8)
-        XCTAssertEqual(files(), [".optimizer-2.safetensors.tmp-x", "checkpoint.json", "optimizer-3.safetensors",
-                                 "weights-3.safetensors"])
+        XCTAssertEqual(
+            files(),
+            [
+                ".optimizer-2.safetensors.tmp-x", "checkpoint.json", "optimizer-3.safetensors",
+                "weights-3.safetensors",
+            ])
     }
 
     private func assertLoadFails(_ expected: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try Checkpoint<Int>.load(from: folder), file: file, line: line) { error in
-            XCTAssertTrue("\(error)".contains(expected), "expected '\(expected)' in: \(error)", file: file, line: line)
+            XCTAssertTrue(
+                "\(error)".contains(expected), "expected '\(expected)' in: \(error)", file: file, line: line)
         }
     }
 
@@ -101,14 +109,18 @@ final class CheckpointTests: XCTestCase {
 
         try "{ not json".write(toFile: manifest, atomically: true, encoding: .utf8)
         assertLoadFails(manifest + ": not a valid checkpoint manifest")
-        try good.replacingOccurrences(of: "\"generation\"", with: "\"gen\"").write(toFile: manifest, atomically: true,
-                                                                                   encoding: .utf8)
+        try good.replacingOccurrences(of: "\"generation\"", with: "\"gen\"").write(
+            toFile: manifest, atomically: true,
+            encoding: .utf8)
         assertLoadFails("missing key 'generation'")
-        try good.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 9").write(toFile: manifest,
-                                                                                           atomically: true, encoding: .utf8)
-        assertLoadFails("expected format workbench-checkpoint version 1, found workbench-checkpoint version 9")
-        try good.replacingOccurrences(of: "weights-1", with: "../weights-1").write(toFile: manifest, atomically: true,
-                                                                                 encoding: .utf8)
+        try good.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 9").write(
+            toFile: manifest,
+            atomically: true, encoding: .utf8)
+        assertLoadFails(
+            "expected format workbench-checkpoint version 1, found workbench-checkpoint version 9")
+        try good.replacingOccurrences(of: "weights-1", with: "../weights-1").write(
+            toFile: manifest, atomically: true,
+            encoding: .utf8)
         assertLoadFails("must be a plain name inside the folder")
         try good.write(toFile: manifest, atomically: true, encoding: .utf8)
 
@@ -119,7 +131,8 @@ final class CheckpointTests: XCTestCase {
         var misshapen = optimizer
         misshapen["layers.0.bias.exp_avg"] = Tensor(zeros: [3])
         try Safetensors.write(misshapen, to: folder + "/optimizer-1.safetensors")
-        assertLoadFails("state 'layers.0.bias.exp_avg' has shape [3], expected [2] like weight 'layers.0.bias'")
+        assertLoadFails(
+            "state 'layers.0.bias.exp_avg' has shape [3], expected [2] like weight 'layers.0.bias'")
 
         try FileManager.default.removeItem(atPath: folder + "/weights-1.safetensors")
         assertLoadFails(folder + "/weights-1.safetensors: cannot read safetensors file")

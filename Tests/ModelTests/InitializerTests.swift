@@ -42,8 +42,12 @@ final class InitializerTests: XCTestCase {
     func testSameSeedSameValuesOtherSeedOtherValues() {
         for name in WeightInitializers.names {
             let initializer = WeightInitializers.named(name)!
-            var a = Tensor(zeros: [6, 1, 5, 5]), b = a, c = a
-            var rngA = SplitMix64(seed: 42), rngB = SplitMix64(seed: 42), rngC = SplitMix64(seed: 43)
+            var a = Tensor(zeros: [6, 1, 5, 5])
+            var b = a
+            var c = a
+            var rngA = SplitMix64(seed: 42)
+            var rngB = SplitMix64(seed: 42)
+            var rngC = SplitMix64(seed: 43)
             initializer.fill(&a, fanIn: 25, fanOut: 150, rng: &rngA)
             initializer.fill(&b, fanIn: 25, fanOut: 150, rng: &rngB)
             initializer.fill(&c, fanIn: 25, fanOut: 150, rng: &rngC)
@@ -63,12 +67,15 @@ final class InitializerTests: XCTestCase {
     }
 
     func testTableNamesAndUnknownName() {
-        XCTAssertEqual(WeightInitializers.names, [
-            "lecun_uniform", "lecun_normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
-            "zeros",
-        ])
+        XCTAssertEqual(
+            WeightInitializers.names,
+            [
+                "lecun_uniform", "lecun_normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
+                "zeros",
+            ])
         XCTAssertNil(WeightInitializers.named("glorot_sideways"))
-        XCTAssertEqual(WeightInitializers.named("he_normal") as? VarianceScalingInitializer,
-                       VarianceScalingInitializer(rule: .he, distribution: .normal))
+        XCTAssertEqual(
+            WeightInitializers.named("he_normal") as? VarianceScalingInitializer,
+            VarianceScalingInitializer(rule: .he, distribution: .normal))
     }
 }

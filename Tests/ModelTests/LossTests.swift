@@ -14,7 +14,8 @@ final class LossTests: XCTestCase {
 
     func testCrossEntropyHandComputed() {
         // logsumexp(1, 2, 3) = 3 + log(1 + e^-1 + e^-2) = 3.4076059644
-        let (losses, gradient) = evaluate(SoftmaxCrossEntropy(), Tensor(shape: [1, 3], storage: [1, 2, 3]), [2])
+        let (losses, gradient) = evaluate(
+            SoftmaxCrossEntropy(), Tensor(shape: [1, 3], storage: [1, 2, 3]), [2])
         XCTAssertEqual(losses[0], 0.4076059644, accuracy: 1e-6)
         let softmax = [exp(1 - 3.4076059644), exp(2 - 3.4076059644), exp(3 - 3.4076059644)]
         XCTAssertEqual(gradient.storage[0], Float(softmax[0]), accuracy: 1e-6)
@@ -44,14 +45,16 @@ final class LossTests: XCTestCase {
 
     func testMeanSquaredErrorHandComputed() {
         // differences (0.5, 0.2, −0.1): mean of squares 0.30 / 3 = 0.1; gradient 2·d/3
-        let (losses, gradient) = evaluate(MeanSquaredError(), Tensor(shape: [1, 3], storage: [0.5, 0.2, 0.9]), [2])
+        let (losses, gradient) = evaluate(
+            MeanSquaredError(), Tensor(shape: [1, 3], storage: [0.5, 0.2, 0.9]), [2])
         XCTAssertEqual(losses[0], 0.1, accuracy: 1e-7)
         XCTAssertEqual(gradient.storage[0], 1.0 / 3, accuracy: 1e-7)
         XCTAssertEqual(gradient.storage[1], 0.4 / 3, accuracy: 1e-7)
         XCTAssertEqual(gradient.storage[2], -0.2 / 3, accuracy: 1e-7)
         // tanh targets ±1: differences (1.5, 1.2, −0.1) → (2.25 + 1.44 + 0.01) / 3
-        let (tanhLosses, _) = evaluate(MeanSquaredError(onValue: 1, offValue: -1),
-                                       Tensor(shape: [1, 3], storage: [0.5, 0.2, 0.9]), [2])
+        let (tanhLosses, _) = evaluate(
+            MeanSquaredError(onValue: 1, offValue: -1),
+            Tensor(shape: [1, 3], storage: [0.5, 0.2, 0.9]), [2])
         XCTAssertEqual(tanhLosses[0], 3.70 / 3, accuracy: 1e-6)
     }
 
@@ -66,8 +69,9 @@ final class LossTests: XCTestCase {
     func testLabelsAreTakenFromTheSliceNotItsBaseIndices() {
         let labels = [7, 7, 2, 0]
         var gradient = Tensor(zeros: [2, 3])
-        let losses = NegativeLogLikelihood().perSampleLoss(Tensor(shape: [2, 3], storage: [-1, -2, -3, -4, -5, -6]),
-                                                           labels: labels[2...], gradient: &gradient)
+        let losses = NegativeLogLikelihood().perSampleLoss(
+            Tensor(shape: [2, 3], storage: [-1, -2, -3, -4, -5, -6]),
+            labels: labels[2...], gradient: &gradient)
         XCTAssertEqual(losses, [3, 4])
     }
 
@@ -85,30 +89,38 @@ final class LossTests: XCTestCase {
         y.indices.reduce(0.0) { $0 + pow(y[$1] - (($1 == label) ? 1 : -1), 2) } / Double(y.count)
     }
 
-    private func checkFiniteDifferences(_ loss: any Loss, reference: ([Double], Int) -> Double,
-                                        file: StaticString = #filePath, line: UInt = #line) {
-        let n = 3, k = 5
+    private func checkFiniteDifferences(
+        _ loss: any Loss, reference: ([Double], Int) -> Double,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let n = 3
+        let k = 5
         let values: [Float] = (0..<(n * k)).map { Float(sin(Double($0) * 1.7)) * 2 }
         let labels = [4, 0, 2]
         let (losses, gradient) = evaluate(loss, Tensor(shape: [n, k], storage: values), labels)
         let h = 1e-6
         for s in 0..<n {
             let row = (0..<k).map { Double(values[s * k + $0]) }
-            XCTAssertEqual(Double(losses[s]), reference(row, labels[s]), accuracy: 1e-5, file: file, line: line)
+            XCTAssertEqual(
+                Double(losses[s]), reference(row, labels[s]), accuracy: 1e-5, file: file, line: line)
             for j in 0..<k {
-                var plus = row, minus = row
+                var plus = row
+                var minus = row
                 plus[j] += h
                 minus[j] -= h
                 let numeric = (reference(plus, labels[s]) - reference(minus, labels[s])) / (2 * h)
-                XCTAssertEqual(Double(gradient.storage[s * k + j]), numeric, accuracy: 1e-5,
-                               "sample \(s) class \(j)", file: file, line: line)
+                XCTAssertEqual(
+                    Double(gradient.storage[s * k + j]), numeric, accuracy: 1e-5,
+                    "sample \(s) class \(j)", file: file, line: line)
             }
         }
     }
 
     func testCrossEntropyGradientMatchesFiniteDifferences() {
         checkFiniteDifferences(SoftmaxCrossEntropy()) { referenceCrossEntropy($0, $1, 0) }
-        checkFiniteDifferences(SoftmaxCrossEntropy(labelSmoothing: 0.2)) { referenceCrossEntropy($0, $1, 0.2) }
+        checkFiniteDifferences(SoftmaxCrossEntropy(labelSmoothing: 0.2)) {
+            referenceCrossEntropy($0, $1, 0.2)
+        }
     }
 
     func testMeanSquaredErrorGradientMatchesFiniteDifferences() {

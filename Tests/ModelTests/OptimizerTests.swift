@@ -7,12 +7,15 @@ final class OptimizerTests: XCTestCase {
     private let start: [Double] = [0.5, -1.0, 2.0, 0.0]
     /// Gradients for steps 1, 2, 3 (the same for every optimizer), fixed so the references need
     /// no model.
-    private let gradients: [[Double]] = [[0.1, -0.2, 0.3, 0.05], [0.4, 0.1, -0.3, 0.0], [-0.2, 0.25, 0.1, 1.5]]
+    private let gradients: [[Double]] = [
+        [0.1, -0.2, 0.3, 0.05], [0.4, 0.1, -0.3, 0.0], [-0.2, 0.25, 0.1, 1.5],
+    ]
     private let rates: [Double] = [0.1, 0.05, 0.02]
 
     /// Runs `optimizer` for the three steps on a [2, 2] parameter and returns the values after each.
     private func run(_ optimizer: any Optimizer) -> [[Double]] {
-        let parameter = Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: start.map(Float.init)))
+        let parameter = Parameter(
+            name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: start.map(Float.init)))
         var trajectory: [[Double]] = []
         for (g, rate) in zip(gradients, rates) {
             parameter.grad = Tensor(shape: [2, 2], storage: g.map(Float.init))
@@ -22,11 +25,14 @@ final class OptimizerTests: XCTestCase {
         return trajectory
     }
 
-    private func assertClose(_ actual: [[Double]], _ expected: [[Double]], accuracy: Double = 2e-6,
-                             file: StaticString = #filePath, line: UInt = #line) {
+    private func assertClose(
+        _ actual: [[Double]], _ expected: [[Double]], accuracy: Double = 2e-6,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         for (step, (a, e)) in zip(actual, expected).enumerated() {
             for i in a.indices {
-                XCTAssertEqual(a[i], e[i], accuracy: accuracy, "step \(step + 1) element \(i)", file: file, line: line)
+                XCTAssertEqual(
+                    a[i], e[i], accuracy: accuracy, "step \(step + 1) element \(i)", file: file, line: line)
             }
         }
     }
@@ -47,8 +53,12 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
-    private func referenceSGD(momentum: Double, dampening: Double, nesterov: Bool, decay: Double) -> [[Double]] {
-        var w = start, b = [Double](repeating: 0, count: start.count), out: [[Double]] = []
+    private func referenceSGD(momentum: Double, dampening: Double, nesterov: Bool, decay: Double)
+        -> [[Double]]
+    {
+        var w = start
+        var b = [Double](repeating: 0, count: start.count)
+        var out: [[Double]] = []
         for (t, (grad, rate)) in zip(gradients, rates).enumerated() {
             for i in w.indices {
                 var g = grad[i] + decay * w[i]
@@ -65,20 +75,29 @@ final class OptimizerTests: XCTestCase {
 
     func testSGDMatchesPyTorchRule() {
         assertClose(run(SGD()), referenceSGD(momentum: 0, dampening: 0, nesterov: false, decay: 0))
-        assertClose(run(SGD(momentum: 0.9, weightDecay: 0.01)),
-                    referenceSGD(momentum: 0.9, dampening: 0, nesterov: false, decay: 0.01))
-        assertClose(run(SGD(momentum: 0.8, dampening: 0.3, weightDecay: 0.1)),
-                    referenceSGD(momentum: 0.8, dampening: 0.3, nesterov: false, decay: 0.1))
-        assertClose(run(SGD(momentum: 0.9, nesterov: true, weightDecay: 0.05)),
-                    referenceSGD(momentum: 0.9, dampening: 0, nesterov: true, decay: 0.05))
+        assertClose(
+            run(SGD(momentum: 0.9, weightDecay: 0.01)),
+            referenceSGD(momentum: 0.9, dampening: 0, nesterov: false, decay: 0.01))
+        assertClose(
+            run(SGD(momentum: 0.8, dampening: 0.3, weightDecay: 0.1)),
+            referenceSGD(momentum: 0.8, dampening: 0.3, nesterov: false, decay: 0.1))
+        assertClose(
+            run(SGD(momentum: 0.9, nesterov: true, weightDecay: 0.05)),
+            referenceSGD(momentum: 0.9, dampening: 0, nesterov: true, decay: 0.05))
     }
 
     // MARK: RMSprop
 
-    private func referenceRMSprop(alpha: Double, epsilon: Double, momentum: Double, centered: Bool,
-                                  decay: Double) -> [[Double]] {
+    private func referenceRMSprop(
+        alpha: Double, epsilon: Double, momentum: Double, centered: Bool,
+        decay: Double
+    ) -> [[Double]] {
         let zeros = [Double](repeating: 0, count: start.count)
-        var w = start, s = zeros, a = zeros, b = zeros, out: [[Double]] = []
+        var w = start
+        var s = zeros
+        var a = zeros
+        var b = zeros
+        var out: [[Double]] = []
         for (grad, rate) in zip(gradients, rates) {
             for i in w.indices {
                 let g = grad[i] + decay * w[i]
@@ -98,11 +117,15 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testRMSpropMatchesPyTorchRule() {
-        assertClose(run(RMSprop()), referenceRMSprop(alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false,
-                                                     decay: 0), accuracy: 2e-5)
-        assertClose(run(RMSprop(alpha: 0.9, epsilon: 1e-3, momentum: 0.5, centered: true, weightDecay: 0.02)),
-                    referenceRMSprop(alpha: 0.9, epsilon: 1e-3, momentum: 0.5, centered: true, decay: 0.02),
-                    accuracy: 2e-5)
+        assertClose(
+            run(RMSprop()),
+            referenceRMSprop(
+                alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false,
+                decay: 0), accuracy: 2e-5)
+        assertClose(
+            run(RMSprop(alpha: 0.9, epsilon: 1e-3, momentum: 0.5, centered: true, weightDecay: 0.02)),
+            referenceRMSprop(alpha: 0.9, epsilon: 1e-3, momentum: 0.5, centered: true, decay: 0.02),
+            accuracy: 2e-5)
     }
 
     func testRMSpropFirstStepHandComputed() {
@@ -117,10 +140,15 @@ final class OptimizerTests: XCTestCase {
 
     // MARK: Adam and AdamW
 
-    private func referenceAdam(beta1: Double, beta2: Double, epsilon: Double, l2: Double,
-                               decoupled: Double) -> [[Double]] {
+    private func referenceAdam(
+        beta1: Double, beta2: Double, epsilon: Double, l2: Double,
+        decoupled: Double
+    ) -> [[Double]] {
         let zeros = [Double](repeating: 0, count: start.count)
-        var w = start, m = zeros, v = zeros, out: [[Double]] = []
+        var w = start
+        var m = zeros
+        var v = zeros
+        var out: [[Double]] = []
         for (t, (grad, rate)) in zip(gradients, rates).enumerated() {
             for i in w.indices {
                 w[i] *= 1 - rate * decoupled
@@ -148,8 +176,9 @@ final class OptimizerTests: XCTestCase {
 
     func testAdamMatchesPublishedRule() {
         assertClose(run(Adam()), referenceAdam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, decoupled: 0))
-        assertClose(run(Adam(beta1: 0.8, beta2: 0.99, epsilon: 1e-4, weightDecay: 0.1)),
-                    referenceAdam(beta1: 0.8, beta2: 0.99, epsilon: 1e-4, l2: 0.1, decoupled: 0))
+        assertClose(
+            run(Adam(beta1: 0.8, beta2: 0.99, epsilon: 1e-4, weightDecay: 0.1)),
+            referenceAdam(beta1: 0.8, beta2: 0.99, epsilon: 1e-4, l2: 0.1, decoupled: 0))
     }
 
     func testAdamWDecouplesWeightDecay() {
@@ -162,17 +191,26 @@ final class OptimizerTests: XCTestCase {
 
     // MARK: state
 
-    private func assertStateRoundTripContinuesIdentically(_ make: () -> any Optimizer,
-                                                          file: StaticString = #filePath, line: UInt = #line) {
-        let parameters = [Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: [1, -2, 3, 0.5])),
-                          Parameter(name: "layers.0.bias", value: Tensor(shape: [2], storage: [0.1, -0.1]))]
+    private func assertStateRoundTripContinuesIdentically(
+        _ make: () -> any Optimizer,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        let parameters = [
+            Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: [1, -2, 3, 0.5])),
+            Parameter(name: "layers.0.bias", value: Tensor(shape: [2], storage: [0.1, -0.1])),
+        ]
         func setGradients(_ step: Int) {
             for (p, parameter) in parameters.enumerated() {
-                parameter.grad.storage = parameter.value.storage.indices.map { Float(sin(Double(step * 7 + p * 3 + $0))) }
+                parameter.grad.storage = parameter.value.storage.indices.map {
+                    Float(sin(Double(step * 7 + p * 3 + $0)))
+                }
             }
         }
         let first = make()
-        for step in 0..<3 { setGradients(step); first.step(parameters, learningRate: 0.01) }
+        for step in 0..<3 {
+            setGradients(step)
+            first.step(parameters, learningRate: 0.01)
+        }
         let saved = first.stateTensors()
         XCTAssertEqual(saved["step"], Tensor(shape: [1], storage: [3]), file: file, line: line)
         let copies = parameters.map { Parameter(name: $0.name, value: $0.value) }
@@ -202,7 +240,8 @@ final class OptimizerTests: XCTestCase {
         let parameter = Parameter(name: "layers.3.weight", value: Tensor(zeros: [2]))
         let adam = Adam()
         adam.step([parameter], learningRate: 0.1)
-        XCTAssertEqual(Set(adam.stateTensors().keys), ["layers.3.weight.exp_avg", "layers.3.weight.exp_avg_sq", "step"])
+        XCTAssertEqual(
+            Set(adam.stateTensors().keys), ["layers.3.weight.exp_avg", "layers.3.weight.exp_avg_sq", "step"])
         let sgd = SGD(momentum: 0.9)
         sgd.step([parameter], learningRate: 0.1)
         XCTAssertEqual(Set(sgd.stateTensors().keys), ["layers.3.weight.momentum_buffer", "step"])
@@ -213,8 +252,12 @@ final class OptimizerTests: XCTestCase {
         XCTAssertThrowsError(try adam.loadState(["w.exp_avg": Tensor(zeros: [1])])) { error in
             XCTAssertTrue("\(error)".contains("'step'"), "\(error)")
         }
-        XCTAssertThrowsError(try adam.loadState(["step": Tensor(shape: [1], storage: [1]),
-                                                 "w.momentum_buffer": Tensor(zeros: [1])])) { error in
+        XCTAssertThrowsError(
+            try adam.loadState([
+                "step": Tensor(shape: [1], storage: [1]),
+                "w.momentum_buffer": Tensor(zeros: [1]),
+            ])
+        ) { error in
             XCTAssertTrue("\(error)".contains("unexpected key 'w.momentum_buffer'"), "\(error)")
         }
         XCTAssertThrowsError(try adam.loadState(["step": Tensor(shape: [1], storage: [1.5])]))
@@ -224,7 +267,8 @@ final class OptimizerTests: XCTestCase {
     // MARK: clipping
 
     func testClipGradientNormHandComputed() {
-        let a = Parameter(name: "a", value: Tensor(zeros: [2])), b = Parameter(name: "b", value: Tensor(zeros: [1]))
+        let a = Parameter(name: "a", value: Tensor(zeros: [2]))
+        let b = Parameter(name: "b", value: Tensor(zeros: [1]))
         a.grad = Tensor(shape: [2], storage: [3, 0])
         b.grad = Tensor(shape: [1], storage: [-4])
         XCTAssertEqual(clipGradientNorm([a, b], maxNorm: 10), 5)  // below the limit: untouched

@@ -5,8 +5,10 @@ import XCTest
 
 final class ParameterNamedTensorsTests: XCTestCase {
     private func network() -> [Parameter] {
-        [Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: [1, 2, 3, 4])),
-         Parameter(name: "layers.0.bias", value: Tensor(shape: [2], storage: [5, 6]))]
+        [
+            Parameter(name: "layers.0.weight", value: Tensor(shape: [2, 2], storage: [1, 2, 3, 4])),
+            Parameter(name: "layers.0.bias", value: Tensor(shape: [2], storage: [5, 6])),
+        ]
     }
 
     func testRoundTripThroughSafetensorsBytes() throws {
@@ -24,7 +26,8 @@ final class ParameterNamedTensorsTests: XCTestCase {
         var missing = before
         missing["layers.0.bias"] = nil
         XCTAssertThrowsError(try target.assignValues(from: missing, source: "f.safetensors")) {
-            XCTAssertEqual("\($0)", "f.safetensors: missing tensors [\"layers.0.bias\"] expected by the network")
+            XCTAssertEqual(
+                "\($0)", "f.safetensors: missing tensors [\"layers.0.bias\"] expected by the network")
         }
         var extra = before
         extra["layers.1.weight"] = Tensor(zeros: [1])
@@ -35,7 +38,8 @@ final class ParameterNamedTensorsTests: XCTestCase {
         misshapen["layers.0.weight"] = Tensor(zeros: [4])
         misshapen["layers.0.bias"] = Tensor(zeros: [2])
         XCTAssertThrowsError(try target.assignValues(from: misshapen, source: "f.safetensors")) {
-            XCTAssertEqual("\($0)", "f.safetensors: tensor 'layers.0.weight' has shape [4], the network expects [2, 2]")
+            XCTAssertEqual(
+                "\($0)", "f.safetensors: tensor 'layers.0.weight' has shape [4], the network expects [2, 2]")
         }
         XCTAssertEqual(target.namedValues, before)
     }

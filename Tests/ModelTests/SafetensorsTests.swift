@@ -20,9 +20,10 @@ final class SafetensorsTests: XCTestCase {
     /// a = [0.5] and b = [1, −2] as little-endian float32.
     private let expectedBytes: [UInt8] =
         [0x90, 0, 0, 0, 0, 0, 0, 0]
-        + Array(("{\"__metadata__\":{\"format\":\"pt\"},"
-                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}" + "     ").utf8)
+        + Array(
+            ("{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}" + "     ").utf8)
         + [0x00, 0x00, 0x00, 0x3F] + [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0]
 
     func testExactBytesOfTinyFile() throws {
@@ -32,7 +33,9 @@ final class SafetensorsTests: XCTestCase {
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         XCTAssertEqual(written.count, 8 + 144 + 12)
         XCTAssertEqual(written, expectedBytes)
-        XCTAssertEqual(try Safetensors.read(from: path), Safetensors.Contents(tensors: tensors, metadata: ["format": "pt"]))
+        XCTAssertEqual(
+            try Safetensors.read(from: path),
+            Safetensors.Contents(tensors: tensors, metadata: ["format": "pt"]))
     }
 
     /// Bytes written by the reference implementation (Python `safetensors` 0.8.0, `safetensors.numpy.save`)
@@ -51,7 +54,10 @@ final class SafetensorsTests: XCTestCase {
     func testReadsAndReproducesReferenceImplementationFile() throws {
         var bytes: [UInt8] = []
         var hex = Substring(referenceHex)
-        while !hex.isEmpty { bytes.append(UInt8(hex.prefix(2), radix: 16)!); hex = hex.dropFirst(2) }
+        while !hex.isEmpty {
+            bytes.append(UInt8(hex.prefix(2), radix: 16)!)
+            hex = hex.dropFirst(2)
+        }
         let contents = try Safetensors.decode(Data(bytes), path: "reference.safetensors")
         let expected: [String: Tensor] = [
             "w": Tensor(shape: [2, 3], storage: [0, 0.25, 0.5, 0.75, 1, 1.25]),
@@ -64,7 +70,9 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testRoundTripShapesAndSpecialValues() throws {
-        let special: [Float] = [.infinity, -.infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-30]
+        let special: [Float] = [
+            .infinity, -.infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-30,
+        ]
         let tensors = [
             "layers.0.weight": Tensor(shape: [6, 1, 5, 5], storage: (0..<150).map { Float($0) * 0.013 - 1 }),
             "layers.0.bias": Tensor(shape: [6], storage: special),
@@ -79,10 +87,12 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(Set(back.tensors.keys), Set(tensors.keys))
         for (name, tensor) in tensors {
             XCTAssertEqual(back.tensors[name]?.shape, tensor.shape, name)
-            XCTAssertEqual(back.tensors[name]?.storage.map(\.bitPattern), tensor.storage.map(\.bitPattern), name)
+            XCTAssertEqual(
+                back.tensors[name]?.storage.map(\.bitPattern), tensor.storage.map(\.bitPattern), name)
         }
         let nan = Float(bitPattern: 0x7FC0_1234)
-        let nanBack = try Safetensors.decode(Data(Safetensors.encode(["x": Tensor(shape: [1], storage: [nan])])), path: "m")
+        let nanBack = try Safetensors.decode(
+            Data(Safetensors.encode(["x": Tensor(shape: [1], storage: [nan])])), path: "m")
         XCTAssertEqual(nanBack.tensors["x"]?.storage[0].bitPattern, 0x7FC0_1234)
         // Encoding is deterministic: the same tensors give the same bytes.
         XCTAssertEqual(Safetensors.encode(tensors), Safetensors.encode(tensors))
@@ -121,15 +131,22 @@ final class SafetensorsTests: XCTestCase {
         return Data(bytes: &length, count: 8) + Data(headerBytes) + Data(data)
     }
 
-    private func assertRejected(_ data: Data, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try Safetensors.decode(data, path: "/x/bad.safetensors"), file: file, line: line) { error in
+    private func assertRejected(
+        _ data: Data, _ expected: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        XCTAssertThrowsError(try Safetensors.decode(data, path: "/x/bad.safetensors"), file: file, line: line)
+        { error in
             let message = "\(error)"
-            XCTAssertTrue(message.hasPrefix("/x/bad.safetensors: safetensors: "), message, file: file, line: line)
-            XCTAssertTrue(message.contains(expected), "expected '\(expected)' in: \(message)", file: file, line: line)
+            XCTAssertTrue(
+                message.hasPrefix("/x/bad.safetensors: safetensors: "), message, file: file, line: line)
+            XCTAssertTrue(
+                message.contains(expected), "expected '\(expected)' in: \(message)", file: file, line: line)
         }
     }
 
-    private func entry(_ name: String, dtype: String = "F32", shape: String = "[2]", offsets: String) -> String {
+    private func entry(_ name: String, dtype: String = "F32", shape: String = "[2]", offsets: String)
+        -> String
+    {
         "\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":\(offsets)}"
     }
 
@@ -137,9 +154,11 @@ final class SafetensorsTests: XCTestCase {
         assertRejected(Data([1, 2, 3]), "truncated: file has 3 bytes")
         assertRejected(Data([0, 0, 0, 0, 0, 1, 0, 0]), "header length 1099511627776 is absurd")
         assertRejected(Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), "is absurd")
-        assertRejected(Data([64, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8), "header length is 64 bytes but only 2 follow")
+        assertRejected(
+            Data([64, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8), "header length is 64 bytes but only 2 follow")
         let whole = Data(Safetensors.encode(["a": Tensor(shape: [4], storage: [1, 2, 3, 4])]))
-        assertRejected(whole.prefix(whole.count - 3), "out of range 0...13 of the data area (truncated file?)")
+        assertRejected(
+            whole.prefix(whole.count - 3), "out of range 0...13 of the data area (truncated file?)")
         assertRejected(whole.prefix(20), "header length is")  // header cut short
     }
 
@@ -147,36 +166,55 @@ final class SafetensorsTests: XCTestCase {
         assertRejected(file(header: "{\"a\": [1, 2"), "header is not valid JSON")
         assertRejected(file(header: "[1, 2]"), "must be a JSON object")
         assertRejected(file(header: "{\"a\": 3}"), "tensor 'a': expected an object")
-        assertRejected(file(header: "{\"__metadata__\": {\"k\": 1}}"), "__metadata__ must map strings to strings")
-        assertRejected(file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", data: [0, 0, 0, 0]),
-                       "expected shape as a list of non-negative integers")
-        assertRejected(file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", data: [0, 0, 0, 0]),
-                       "expected data_offsets [begin, end]")
-        assertRejected(file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}",
-                            data: [0, 0, 0, 0]), "unexpected keys [\"x\"]")
+        assertRejected(
+            file(header: "{\"__metadata__\": {\"k\": 1}}"), "__metadata__ must map strings to strings")
+        assertRejected(
+            file(
+                header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+                data: [0, 0, 0, 0]),
+            "expected shape as a list of non-negative integers")
+        assertRejected(
+            file(
+                header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", data: [0, 0, 0, 0]),
+            "expected data_offsets [begin, end]")
+        assertRejected(
+            file(
+                header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}",
+                data: [0, 0, 0, 0]), "unexpected keys [\"x\"]")
     }
 
     func testRejectsOtherDtypesByName() {
-        assertRejected(file(header: "{" + entry("h", dtype: "F16", offsets: "[0,4]") + "}", data: [0, 0, 0, 0]),
-                       "tensor 'h': dtype F16 is not supported; only F32 is read")
-        assertRejected(file(header: "{" + entry("q", dtype: "Q4", offsets: "[0,4]") + "}", data: [0, 0, 0, 0]),
-                       "dtype Q4 is unknown")
+        assertRejected(
+            file(header: "{" + entry("h", dtype: "F16", offsets: "[0,4]") + "}", data: [0, 0, 0, 0]),
+            "tensor 'h': dtype F16 is not supported; only F32 is read")
+        assertRejected(
+            file(header: "{" + entry("q", dtype: "Q4", offsets: "[0,4]") + "}", data: [0, 0, 0, 0]),
+            "dtype Q4 is unknown")
     }
 
     func testRejectsBadOffsets() {
         let data = [UInt8](repeating: 0, count: 16)
-        assertRejected(file(header: "{" + entry("a", offsets: "[0,24]") + "}", data: data),
-                       "tensor 'a': data_offsets [0, 24] out of range 0...16")
+        assertRejected(
+            file(header: "{" + entry("a", offsets: "[0,24]") + "}", data: data),
+            "tensor 'a': data_offsets [0, 24] out of range 0...16")
         assertRejected(file(header: "{" + entry("a", offsets: "[8,0]") + "}", data: data), "out of range")
-        assertRejected(file(header: "{" + entry("a", offsets: "[0,12]") + "}", data: data),
-                       "shape [2] as F32 needs 8 bytes, data_offsets give 12")
-        assertRejected(file(header: "{" + entry("a", offsets: "[0,8]") + "," + entry("b", offsets: "[4,12]") + "}",
-                            data: data), "tensor 'b' bytes 4..<12 overlap the previous tensor")
-        assertRejected(file(header: "{" + entry("a", offsets: "[0,8]") + "," + entry("b", offsets: "[12,20]") + "}",
-                            data: data + [0, 0, 0, 0]), "data bytes 8..<12 belong to no tensor")
-        assertRejected(file(header: "{" + entry("a", offsets: "[0,8]") + "}", data: data),
-                       "tensors cover 8 data bytes but the file holds 16")
-        assertRejected(file(header: "{" + entry("a", shape: "[4611686018427387904, 4]", offsets: "[0,16]") + "}",
-                            data: data), "needs more bytes than the 16-byte data area")
+        assertRejected(
+            file(header: "{" + entry("a", offsets: "[0,12]") + "}", data: data),
+            "shape [2] as F32 needs 8 bytes, data_offsets give 12")
+        assertRejected(
+            file(
+                header: "{" + entry("a", offsets: "[0,8]") + "," + entry("b", offsets: "[4,12]") + "}",
+                data: data), "tensor 'b' bytes 4..<12 overlap the previous tensor")
+        assertRejected(
+            file(
+                header: "{" + entry("a", offsets: "[0,8]") + "," + entry("b", offsets: "[12,20]") + "}",
+                data: data + [0, 0, 0, 0]), "data bytes 8..<12 belong to no tensor")
+        assertRejected(
+            file(header: "{" + entry("a", offsets: "[0,8]") + "}", data: data),
+            "tensors cover 8 data bytes but the file holds 16")
+        assertRejected(
+            file(
+                header: "{" + entry("a", shape: "[4611686018427387904, 4]", offsets: "[0,16]") + "}",
+                data: data), "needs more bytes than the 16-byte data area")
     }
 }
