@@ -1,13 +1,24 @@
+import Foundation
+
 /// `workbench resume RUN`: continues an interrupted run from its last checkpoint.
 struct ResumeCommand: Command {
     static let spec = CommandSpec(
         name: "resume", abstract: "Continue an interrupted run from its last checkpoint, in the same folder.",
         positionals: [.init("RUN", "Run id, unique id prefix or run folder.")],
-        options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")])
+        options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
+        discussion: """
+            Only interrupted, failed or stale runs resume. epochs.csv and steps.csv are cut back to the
+            checkpoint first, so the finished run holds each epoch and step once and equals an uninterrupted run.
+            """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
-        throw CLIError.failure("'workbench resume' needs the training loop, not landed in this build yet")
+        let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
+        let folder = try store.resolve(context.arguments.positionals[0])
+        let outcome = try RunSession.resume(folder, commandLine: context.commandLine, console: context.console)
+        if case .failed(let message) = outcome { context.console.error("error: run \(folder.id) failed: \(message)") }
+        context.console.print(folder.id)
+        return RunSession.exitStatus(outcome)
     }
 }

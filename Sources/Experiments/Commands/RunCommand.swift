@@ -1,3 +1,5 @@
+import Foundation
+
 /// `workbench run EXP.yaml`: trains the experiment and records it as a new run folder.
 struct RunCommand: Command {
     static let spec = CommandSpec(
@@ -7,11 +9,44 @@ struct RunCommand: Command {
             .init("store", .value(placeholder: "DIR"), "Run store folder (default: runs/ beside the experiment file)."),
             .init("seed", .value(placeholder: "N"), "Seed to use instead of the file's (same as --set seed=N)."),
             .init("set", .repeated(placeholder: "KEY=VALUE"), "Override a config key, e.g. --set optimizer.lr=0.05."),
-        ])
+            .init("sweep-id", .value(placeholder: "ID"), "Tag the run as a child of sweep ID (used by 'workbench sweep')."),
+        ],
+        discussion: """
+            The whole config is checked before anything starts: on any error nothing is created and the exit
+            status is 1. Exit status: 0 completed, 1 failed, 130 interrupted (SIGINT/SIGTERM stop after the
+            current batch; the run keeps its last epoch's checkpoint for 'workbench resume'; a second signal
+            quits at once).
+            """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
+    /// The experiment file's config with `--set` and `--seed` applied; config errors become failures.
+    static func loadConfig(_ context: CommandContext, spec: CommandSpec) throws -> ExperimentConfig {
+        var overrides = context.arguments.all("set")
+        if let seed = context.arguments.value("seed") {
+            guard UInt64(seed) != nil else {
+                throw CLIError.usage("option '--seed' expects an integer ≥ 0, found '\(seed)'", usage: spec.usage)
+            }
+            overrides.append("seed=\(seed)")
+        }
+        let file = context.arguments.positionals[0]
+        do {
+            return try ExperimentConfig.load(file: file, overrides: overrides)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError.failure("\(error)")
+        }
+    }
+
     func run() throws -> Int32 {
-        throw CLIError.failure("'workbench run' needs the experiment config and trainer, not landed in this build yet")
+        let config = try Self.loadConfig(context, spec: Self.spec)
+        let file = URL(fileURLWithPath: context.arguments.positionals[0])
+        let store = RunStore.chosen(context.arguments.value("store"), besides: file.deletingLastPathComponent())
+        let origin = RunSession.Origin(commandLine: context.commandLine, sweepID: context.arguments.value("sweep-id"))
+        let (folder, outcome) = try RunSession.start(config, store: store, origin: origin, console: context.console)
+        if case .failed(let message) = outcome { context.console.error("error: run \(folder.id) failed: \(message)") }
+        context.console.print(folder.id)
+        return RunSession.exitStatus(outcome)
     }
 }

@@ -20,10 +20,40 @@ public struct DataFileChecksum: Codable, Equatable {
         self.sha256 = sha256
     }
 
-    /// Checksums `path` (read fully, streamed).
+    /// Checksums `path` (read fully, streamed). For a folder (an image-folder dataset) the digest
+    /// is the SHA-256 of the lines `<relative path>\t<file SHA-256>\n` over every regular file in
+    /// sorted order, and `bytes` is their total size, so renaming, moving or editing any file shows.
     public static func of(key: String, path: String) throws -> DataFileChecksum {
-        let (hex, bytes) = try SHA256.file(at: URL(fileURLWithPath: path))
-        return DataFileChecksum(key: key, path: path, bytes: bytes, sha256: hex)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError.failure("\(path) (\(key)): no such file or folder")
+        }
+        guard isDirectory.boolValue else {
+            let (hex, bytes) = try SHA256.file(at: URL(fileURLWithPath: path))
+            return DataFileChecksum(key: key, path: path, bytes: bytes, sha256: hex)
+        }
+        let root = URL(fileURLWithPath: path)
+        guard let walker = FileManager.default.enumerator(atPath: path) else {
+            throw CLIError.failure("\(path) (\(key)): cannot list the folder")
+        }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let full = root.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+               !(relative as NSString).lastPathComponent.hasPrefix(".") {
+                files.append(relative)
+            }
+        }
+        var listing = SHA256()
+        var total = 0
+        for relative in files.sorted() {
+            let (hex, bytes) = try SHA256.file(at: root.appendingPathComponent(relative))
+            listing.update(Array("\(relative)\t\(hex)\n".utf8))
+            total += bytes
+        }
+        return DataFileChecksum(key: key, path: path, bytes: total,
+                                sha256: listing.finalize().map { String(format: "%02x", $0) }.joined())
     }
 }
 

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Runs training for one run folder: starts a new run from a config, or resumes one from its
+/// checkpoint. It writes the folder's record files, installs the SIGINT/SIGTERM handling, runs the
+/// `ExperimentRunner` with its listeners and returns how the run ended.
+public enum RunSession {
+    /// Options for a new run.
+    public struct Origin {
+        public var commandLine: [String]
+        public var sweepID: String?
+        public var reproduces: String?
+        public init(commandLine: [String], sweepID: String? = nil, reproduces: String? = nil) {
+            self.commandLine = commandLine
+            self.sweepID = sweepID
+            self.reproduces = reproduces
+        }
+    }
+
+    /// Builds everything, then creates the run folder and trains. Config, data and shape errors
+    /// throw before the folder exists, so a bad experiment starts nothing.
+    public static func start(_ config: ExperimentConfig, store: RunStore, origin: Origin,
+                             console: Console) throws -> (RunFolder, RunOutcome) {
+        let setup = try TrainingSetup.builder(config)
+        let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
+        let folder = try store.createRun(name: config.name)
+        var meta = RunMeta(id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
+                           commandLine: origin.commandLine, environment: .current(threads: setup.threads),
+                           dataFiles: checksums)
+        meta.sweepID = origin.sweepID
+        meta.reproduces = origin.reproduces
+        if !config.sweepValues.isEmpty {
+            meta.sweepValues = Dictionary(config.sweepValues.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        }
+        let recorder = try RunRecorder(folder: folder, meta: meta)
+        do {
+            try AtomicFile.write(config.resolvedYAML, to: folder.config)
+            try folder.writeParams(config.flattened())
+        } catch {
+            recorder.fail("\(error)")
+            throw error
+        }
+        console.error("run \(folder.id) in \(store.root.path)")
+        folder.appendLog("run \(folder.id): \(origin.commandLine.joined(separator: " "))")
+        return (folder, train(setup, folder: folder, recorder: recorder, seed: config.seed, from: .beginning,
+                              console: console))
+    }
+
+    /// Continues `folder` from its last checkpoint (or from the start if it has none).
+    public static func resume(_ folder: RunFolder, commandLine: [String], console: Console) throws -> RunOutcome {
+        var meta = try folder.readMeta()
+        let status = RunRecord.displayedStatus(meta)
+        guard status == .interrupted || status == .failed || status == .stale else {
+            throw CLIError.failure("run \(folder.id) is \(status.rawValue); only interrupted, failed or stale runs"
+                                   + " can be resumed")
+        }
+        let config = try ExperimentConfig.load(file: folder.config.path)
+        let setup = try TrainingSetup.builder(config)
+        var position = TrainingPosition.beginning
+        if let (state, url) = try Checkpointer.latest(in: folder) {
+            guard state.seed == config.seed else {
+                throw CLIError.failure("\(url.path): checkpoint seed \(state.seed) does not match config seed \(config.seed)")
+            }
+            try setup.model.loadTrainingState(from: url)
+            position = state.position
+        }
+        meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
+        meta.pid = getpid()
+        meta.commandLine = commandLine
+        let recorder = try RunRecorder(folder: folder, meta: meta)
+        folder.appendLog("resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
+        return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, console: console)
+    }
+
+    static func train(_ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
+                      from position: TrainingPosition, console: Console) -> RunOutcome {
+        let stop = StopRequest()
+        stop.installSignalHandlers { signal in
+            console.error("\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
+                          + " (again to quit at once)")
+        }
+        defer { stop.removeSignalHandlers() }
+        let listeners: [TrainingListener] = [
+            MetricsRecorder(folder: folder),
+            Checkpointer(folder: folder, model: setup.model, seed: seed),
+            ProgressReporter(console: console, folder: folder),
+            recorder,
+        ]
+        return ExperimentRunner(plan: setup.plan, model: setup.model, listeners: listeners, stop: stop).run(from: position)
+    }
+
+    /// The exit status for an outcome: 0 completed, 1 failed, 130 interrupted (128 + SIGINT).
+    public static func exitStatus(_ outcome: RunOutcome) -> Int32 {
+        switch outcome {
+        case .completed: return ExitStatus.success
+        case .failed: return ExitStatus.failure
+        case .interrupted: return 130
+        }
+    }
+}
