@@ -1,0 +1,191 @@
+import Dispatch
+import WorkbenchRandom
+
+/// Runs training steps and evaluations on a network, bit-identically for any number of threads.
+///
+/// Determinism design: each batch is split into chunks of a FIXED size (`chunkSize`, independent of
+/// the thread count). Chunk c always runs on replica c (own caches and gradients, parameter values
+/// copied from the master network), with dropout randomness derived from (seed, step, c). Worker
+/// threads only decide *when* a chunk runs, never what it computes. Chunk gradients are then summed
+/// into the master gradients in chunk order and divided by the batch size, so 1, 2 or 8 threads
+/// produce the same bits. The batch loss is the sum of per-sample losses in sample order / N.
+///
+/// Batch normalisation: each chunk normalises with its own statistics (data-parallel BN without
+/// synchronisation, as PyTorch's `DataParallel`), so results depend on `chunkSize` but not on the
+/// thread count. The master's running statistics take each chunk's statistics in chunk order.
+public final class Trainer {
+    /// The master network: optimizers update its parameters; evaluation and saving use it.
+    public let network: Network
+    /// Samples per chunk: the unit of work and of batch-norm statistics.
+    public let chunkSize: Int
+    /// Worker threads (1 = run chunks on the caller's thread).
+    public let threads: Int
+    /// Root of the dropout streams.
+    public let random: SplitMix64
+    /// Optimizer steps taken; part of every dropout stream's key. Set it when resuming a run.
+    public var step: Int = 0
+    /// Clip gradients to this global L2 norm before the optimizer step (nil = no clipping).
+    public var maxGradientNorm: Float?
+
+    /// Per-chunk replica and results. During the parallel phase each worker touches only the slots
+    /// of the chunks it runs; the array itself is not mutated.
+    private final class Chunk {
+        let replica: Network
+        let parameters: [Parameter]
+        var outputGradient = Tensor(zeros: [0])
+        var losses: [Float] = []
+        var correct = 0
+
+        init(replica: Network) {
+            self.replica = replica
+            parameters = replica.parameters
+        }
+    }
+
+    private var slots: [Chunk] = []
+    private lazy var masterParameters = network.parameters
+
+    /// What one training step or evaluation measured.
+    public struct BatchResult: Equatable, Sendable {
+        /// Mean loss over the batch.
+        public var loss: Float
+        /// Samples whose largest output is at the label (first maximum on ties).
+        public var correct: Int
+        public var count: Int
+        /// Global L2 gradient norm before clipping (training only).
+        public var gradientNorm: Float?
+    }
+
+    public init(network: Network, threads: Int = 1, chunkSize: Int = 16, random: SplitMix64) {
+        precondition(threads >= 1 && chunkSize >= 1, "Trainer needs threads ≥ 1 and chunkSize ≥ 1, got \(threads), \(chunkSize)")
+        self.network = network
+        self.threads = threads
+        self.chunkSize = chunkSize
+        self.random = random
+    }
+
+    /// One optimizer step on a batch of `labels.count` images given as flat NCHW floats: forward,
+    /// loss, backward, optional clipping, optimizer step. Increments `step`.
+    @discardableResult
+    public func trainStep(images: [Float], labels: [Int], loss: Loss, optimizer: Optimizer,
+                          learningRate: Float) -> BatchResult {
+        let n = labels.count
+        precondition(n > 0, "trainStep needs a non-empty batch")
+        precondition(images.count == n * network.inputSize,
+                     "trainStep: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        let chunks = prepare(count: n)
+        let step = self.step
+        runChunks(chunks) { c in
+            let slot = self.slots[c]
+            slot.replica.copyValues(from: self.network)
+            slot.replica.zeroGradients()
+            let context = ForwardContext(
+                training: true, random: self.random.derived(RandomStream.dropout.rawValue, UInt64(step), UInt64(c)))
+            self.runForward(chunk: c, count: n, images: images, labels: labels, loss: loss, context: context)
+            slot.replica.backward(slot.outputGradient)
+        }
+        // Fixed-order reduction: master = (chunk 0 + chunk 1 + ...) / N.
+        for (j, master) in masterParameters.enumerated() {
+            master.grad.storage.withUnsafeMutableBufferPointer { g in
+                g.update(repeating: 0)
+                for c in 0..<chunks {
+                    slots[c].parameters[j].grad.storage.withUnsafeBufferPointer { r in
+                        for i in 0..<g.count { g[i] += r[i] }
+                    }
+                }
+                let size = Float(n)
+                for i in 0..<g.count { g[i] /= size }
+            }
+        }
+        mergeBatchNormStatistics(chunks: chunks)
+        let norm: Float
+        if let maxNorm = maxGradientNorm {
+            norm = clipGradientNorm(masterParameters, maxNorm: maxNorm)
+        } else {
+            var squares = 0.0
+            for p in masterParameters { for g in p.grad.storage { squares += Double(g) * Double(g) } }
+            norm = Float(squares.squareRoot())
+        }
+        optimizer.step(masterParameters, learningRate: learningRate)
+        self.step += 1
+        var result = summarize(chunks: chunks, count: n)
+        result.gradientNorm = norm
+        return result
+    }
+
+    /// Loss and correct count on a batch in evaluation mode (no dropout, batch-norm running
+    /// statistics, no gradients kept), chunked and threaded like training.
+    public func evaluate(images: [Float], labels: [Int], loss: Loss) -> BatchResult {
+        let n = labels.count
+        precondition(n > 0, "evaluate needs a non-empty batch")
+        precondition(images.count == n * network.inputSize,
+                     "evaluate: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        let chunks = prepare(count: n)
+        runChunks(chunks) { c in
+            self.slots[c].replica.copyValues(from: self.network)
+            self.runForward(chunk: c, count: n, images: images, labels: labels, loss: loss, context: .evaluation)
+        }
+        return summarize(chunks: chunks, count: n)
+    }
+
+    /// Makes sure there are enough replicas and per-chunk buffers; returns the number of chunks.
+    private func prepare(count n: Int) -> Int {
+        let chunks = (n + chunkSize - 1) / chunkSize
+        while slots.count < chunks { slots.append(Chunk(replica: network.replica())) }
+        return chunks
+    }
+
+    /// Runs `body(c)` for every chunk, on `threads` workers taking chunks c ≡ worker (mod threads).
+    private func runChunks(_ chunks: Int, _ body: @escaping (Int) -> Void) {
+        let workers = min(threads, chunks)
+        if workers == 1 {
+            for c in 0..<chunks { body(c) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for c in stride(from: worker, to: chunks, by: workers) { body(c) }
+            }
+        }
+    }
+
+    /// Forward and loss for chunk c on its replica; fills that chunk's losses, correct count and
+    /// output gradient (only chunk c's slots are touched, so chunks may run concurrently).
+    private func runForward(chunk c: Int, count n: Int, images: [Float], labels: [Int], loss: Loss,
+                            context: ForwardContext) {
+        let slot = slots[c]
+        let start = c * chunkSize, end = min(n, start + chunkSize)
+        let size = network.inputSize
+        let input = Tensor(shape: [end - start] + network.inputShape, storage: Array(images[(start * size)..<(end * size)]))
+        let output = slot.replica.forward(input, context: context)
+        if slot.outputGradient.shape != output.shape { slot.outputGradient = Tensor(zeros: output.shape) }
+        slot.losses = loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient)
+        let classes = output.count / (end - start)
+        var correct = 0
+        for s in 0..<(end - start) {
+            var best = 0
+            for k in 1..<max(1, classes) where output.storage[s * classes + k] > output.storage[s * classes + best] {
+                best = k
+            }
+            if best == labels[start + s] { correct += 1 }
+        }
+        slot.correct = correct
+    }
+
+    private func summarize(chunks: Int, count n: Int) -> BatchResult {
+        var total = 0.0, correct = 0
+        for c in 0..<chunks {
+            for l in slots[c].losses { total += Double(l) }
+            correct += slots[c].correct
+        }
+        return BatchResult(loss: Float(total / Double(n)), correct: correct, count: n, gradientNorm: nil)
+    }
+
+    private func mergeBatchNormStatistics(chunks: Int) {
+        for (i, layer) in network.layers.enumerated() {
+            guard let master = layer as? BatchNorm else { continue }
+            for c in 0..<chunks {
+                let replica = slots[c].replica.layers[i] as! BatchNorm
+                master.updateRunningStatistics(mean: replica.lastBatchMean, variance: replica.lastBatchVariance)
+            }
+        }
+    }
+}
