@@ -45,7 +45,7 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertEqual(c.data.test?.labels, fx.folder + "/data/test-labels.gz")
         XCTAssertEqual(c.data.channels, 1)
         XCTAssertEqual(c.data.validation, 0.1)
-        XCTAssertEqual(c.data.normalize, Normalization(mean: [0.286], std: [0.353]))
+        XCTAssertEqual(c.data.normalize, NormalizeConfig(mean: [0.286], std: [0.353]))
         XCTAssertEqual(c.augment.map(\.name), ["random_crop", "hflip", "affine"])
         XCTAssertEqual(c.augment[0].params.double("fill"), 0)
         XCTAssertEqual(c.augment[2].params.doubles("scale"), [0.9, 1.1])

@@ -146,7 +146,7 @@ extension ExperimentConfig {
         if params["resize"] != nil, train?.format != "folder", test?.format != "folder", let resizeNode = node["resize"] {
             d.report(resizeNode.mark, "data.resize", "expected a folder dataset to resize, found only idx datasets")
         }
-        var normalize: Normalization?
+        var normalize: NormalizeConfig?
         if let normNode = node["normalize"] {
             let n = d.params(normNode, "data.normalize", table: ExperimentSchema.normalize)
             func values(_ key: String) -> [Double]? {
@@ -158,7 +158,7 @@ extension ExperimentConfig {
                 }
                 return list
             }
-            if let mean = values("mean"), let std = values("std") { normalize = Normalization(mean: mean, std: std) }
+            if let mean = values("mean"), let std = values("std") { normalize = NormalizeConfig(mean: mean, std: std) }
         }
         guard let train, node["test"] == nil || test != nil else { return nil }
         return DataConfig(train: train, test: test, channels: channels, resize: params.ints("resize"),

@@ -33,7 +33,7 @@ public struct DataConfig: Equatable, Sendable {
     public var resize: [Int]?
     /// Fraction of the training set held out for validation, 0 ≤ v < 1.
     public var validation: Double
-    public var normalize: Normalization?
+    public var normalize: NormalizeConfig?
 }
 
 /// One dataset: IDX files (`images`, `labels`) or an image folder (`path`). Paths are absolute.
@@ -48,7 +48,7 @@ public struct DataSource: Equatable, Sendable {
 }
 
 /// Per-channel (or global) mean and standard deviation: x ↦ (x − mean) / std.
-public struct Normalization: Equatable, Sendable {
+public struct NormalizeConfig: Equatable, Sendable {
     /// One value for every channel, or one per channel.
     public var mean: [Double]
     public var std: [Double]

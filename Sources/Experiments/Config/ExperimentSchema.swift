@@ -1,3 +1,5 @@
+import WorkbenchModel
+
 /// The experiment-file schema as data: every key of every section with its type, default and range.
 /// docs/experiment-file.md documents these same tables; the decoder checks against them.
 public enum ExperimentSchema {
@@ -35,8 +37,8 @@ public enum ExperimentSchema {
         KeySpec("std", .doubleOrList(.positive), .required, "Pixels are divided by it after the mean is subtracted."),
     ]
 
-    private static let initialisers = ["lecun_uniform", "lecun_normal", "he_uniform", "he_normal",
-                                       "xavier_uniform", "xavier_normal", "zeros"]
+    /// WorkbenchModel's initialiser table, so the names can never drift apart.
+    private static let initialisers = WeightInitializers.names
 
     public static let augmentations: [(String, [KeySpec])] = [
         ("random_crop", [
@@ -52,12 +54,14 @@ public enum ExperimentSchema {
                     "Shift drawn from [-t, t] times the image size, per axis."),
             KeySpec("scale", .doubles(.positive, count: 2, ordered: true), .value(.list([.double(1), .double(1)])),
                     "[low, high] zoom factor range."),
-            KeySpec("shear", .double(.nonNegative), .value(.double(0)), "Shear angle drawn from [-shear, shear] degrees."),
+            KeySpec("shear", .double(Bound(min: 0, max: 90, maxInclusive: false)), .value(.double(0)),
+                    "Shear angle drawn from [-shear, shear] degrees."),
             KeySpec("fill", .double(.any), .value(.double(0)), "Value of pixels mapped from outside the image."),
         ]),
         ("elastic", [
             KeySpec("alpha", .double(.nonNegative), .value(.double(34)), "Displacement scale (Simard et al. 2003)."),
             KeySpec("sigma", .double(.positive), .value(.double(4)), "Gaussian smoothing of the displacement field."),
+            KeySpec("fill", .double(.any), .value(.double(0)), "Value of pixels mapped from outside the image."),
         ]),
         ("noise", [KeySpec("std", .double(.nonNegative), .value(.double(0.05)), "Standard deviation of added Gaussian noise.")]),
         ("erase", [
