@@ -281,3 +281,36 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(a.grad.storage[0], 0.6, accuracy: 1e-6)  // left untouched
     }
 }
+
+final class OptimizerCheckedStateTests: XCTestCase {
+    func testCheckedLoadRejectsStateOfAnotherNetwork() throws {
+        let weight = Parameter(name: "layers.0.weight", value: Tensor(zeros: [2, 2]))
+        weight.grad = Tensor(shape: [2, 2], storage: [1, 2, 3, 4])
+        let adam = Adam()
+        adam.step([weight], learningRate: 0.1)
+        let state = adam.stateTensors()
+
+        let same = Adam()
+        try same.loadState(state, checkingAgainst: [weight], source: "opt.safetensors")
+        XCTAssertEqual(same.stateTensors(), state)
+
+        let other = Parameter(name: "layers.0.weight", value: Tensor(zeros: [4]))
+        XCTAssertThrowsError(try Adam().loadState(state, checkingAgainst: [other], source: "opt.safetensors"))
+        {
+            XCTAssertTrue(
+                "\($0)".hasPrefix(
+                    "opt.safetensors: state 'layers.0.weight.exp_avg' has shape [2, 2], "
+                        + "parameter 'layers.0.weight' has [4]"), "\($0)")
+        }
+        let renamed = Parameter(name: "layers.1.weight", value: Tensor(zeros: [2, 2]))
+        XCTAssertThrowsError(
+            try Adam().loadState(state, checkingAgainst: [renamed], source: "opt.safetensors")
+        ) {
+            XCTAssertTrue("\($0)".contains("'layers.0.weight.exp_avg' belongs to no parameter"), "\($0)")
+        }
+        XCTAssertThrowsError(try SGD(momentum: 0.9).loadState(state, checkingAgainst: [weight], source: "o"))
+        {
+            XCTAssertTrue("\($0)".hasPrefix("o: SGD state: unexpected key"), "\($0)")
+        }
+    }
+}
