@@ -12,7 +12,8 @@
 ///     three phases: 0 … P−1: initial → max,  P−1 … 2P−2: max → initial,  2P−2 … total−1: initial → final
 ///     anneal(a, b, p) = b + (a − b) · (1 + cos(π·p)) / 2, p the fraction of the phase done
 ///
-/// Steps at or after `total` keep the final rate (PyTorch raises an error instead).
+/// Steps at or after `total` keep the final rate (PyTorch raises an error instead). A cycle too short
+/// for its rise (e.g. one step) starts in the fall, exactly as PyTorch's phase arithmetic does.
 public struct OneCycleSchedule: LearningRateSchedule, Equatable, Sendable {
     public var maxRate: Float
     public var length: ScheduleLength
@@ -40,7 +41,7 @@ public struct OneCycleSchedule: LearningRateSchedule, Equatable, Sendable {
     public func learningRate(atStep step: Int, stepsPerEpoch: Int) -> Float {
         precondition(step >= 0, "schedule needs step >= 0, got \(step)")
         let total = length.steps(stepsPerEpoch: stepsPerEpoch)
-        precondition(total > 1, "one-cycle needs more than one step in total, got \(total)")
+        precondition(total >= 1, "one-cycle needs at least one step in total, got \(total)")
         let peak = Double(maxRate)
         let initial = peak / Double(divFactor)
         let final = initial / Double(finalDivFactor)

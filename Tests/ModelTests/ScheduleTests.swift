@@ -76,6 +76,16 @@ final class ScheduleTests: XCTestCase {
         }
     }
 
+    func testOneCycleTooShortToRiseFollowsPyTorchPhaseArithmetic() {
+        // 1 step: the rise ends at 0.3 − 1 = −0.7, so step 0 is the end of the fall: the final rate.
+        let one = OneCycleSchedule(maxRate: 1, length: .epochs(1))
+        XCTAssertEqual(Double(one.learningRate(atStep: 0, stepsPerEpoch: 1)), 4e-6, accuracy: 1e-9)
+        // 2 steps: the fall spans −0.4 … 1, so step 0 is 0.4/1.4 of the way down.
+        let two = OneCycleSchedule(maxRate: 1, length: .steps(2))
+        let expected = 4e-6 + (1 - 4e-6) * (1 + cos(Double.pi * 0.4 / 1.4)) / 2
+        XCTAssertEqual(Double(two.learningRate(atStep: 0, stepsPerEpoch: 1)), expected, accuracy: 1e-6)
+    }
+
     func testOneCycleThreePhases() {
         // phases end at steps 2 (0.04 → 1), 4 (1 → 0.04) and 9 (0.04 → 4e-6)
         let schedule = OneCycleSchedule(maxRate: 1, length: .steps(10), threePhase: true)
