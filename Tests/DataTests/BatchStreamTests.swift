@@ -1,11 +1,12 @@
-import XCTest
 import WorkbenchRandom
+import XCTest
+
 @testable import WorkbenchData
 
 final class BatchStreamTests: XCTestCase {
     private let pipeline = AugmentationPipeline([
         RandomCrop(size: 6, padding: 2), HorizontalFlip(),
-        RandomAffine(degrees: -15 ... 15, translate: (0.1, 0.1), scale: 0.9 ... 1.1),
+        RandomAffine(degrees: -15...15, translate: (0.1, 0.1), scale: 0.9...1.1),
         GaussianNoise(std: 0.05),
     ])
     private let norm = Normalization(mean: [0.5], std: [0.25])
@@ -23,12 +24,12 @@ final class BatchStreamTests: XCTestCase {
         let stream = try BatchStream.evaluation(dataset: data, batchSize: 5, normalization: norm, workers: 2)
         let batches = try collect(stream.epoch(0))
         XCTAssertEqual(batches.map(\.count), [5, 5, 5, 5, 3])
-        XCTAssertEqual(batches.flatMap(\.indices), Array(0 ..< 23))
-        XCTAssertEqual(batches.flatMap(\.labels), (0 ..< 23).map { $0 % 10 })
+        XCTAssertEqual(batches.flatMap(\.indices), Array(0..<23))
+        XCTAssertEqual(batches.flatMap(\.labels), (0..<23).map { $0 % 10 })
         XCTAssertEqual(batches[4].shape.channels, 1)
         XCTAssertEqual([batches[4].shape.height, batches[4].shape.width], [6, 6])
         for batch in batches {
-            for n in 0 ..< batch.count {
+            for n in 0..<batch.count {
                 var expected = try data.sample(at: batch.indices[n]).image
                 norm.apply(&expected)
                 XCTAssertEqual(batch.image(n), expected)
@@ -43,14 +44,17 @@ final class BatchStreamTests: XCTestCase {
         let stream = try BatchStream(dataset: data, batchSize: 8, seed: SplitMix64(seed: 3), workers: 1)
         let e0 = try collect(stream.epoch(0)).flatMap(\.indices)
         let e1 = try collect(stream.epoch(1)).flatMap(\.indices)
-        XCTAssertEqual(e0.sorted(), Array(0 ..< 50))
-        XCTAssertEqual(e1.sorted(), Array(0 ..< 50))
+        XCTAssertEqual(e0.sorted(), Array(0..<50))
+        XCTAssertEqual(e1.sorted(), Array(0..<50))
         XCTAssertNotEqual(e0, e1)
-        XCTAssertNotEqual(e0, Array(0 ..< 50))
+        XCTAssertNotEqual(e0, Array(0..<50))
         // Depends only on (seed, epoch): a fresh stream with another worker count agrees.
         let again = try BatchStream(dataset: data, batchSize: 5, seed: SplitMix64(seed: 3), workers: 3)
         XCTAssertEqual(try collect(again.epoch(1)).flatMap(\.indices), e1)
         XCTAssertEqual(again.order(epoch: 0), e0)
+        let epochs = stream.epochs(0..<3)
+        XCTAssertEqual(epochs.map(\.index), [0, 1, 2])
+        XCTAssertEqual(try collect(Array(epochs)[1]).flatMap(\.indices), e1)
     }
 
     func testDropLast() throws {
@@ -68,8 +72,9 @@ final class BatchStreamTests: XCTestCase {
     func testOutputIsBitIdenticalForAnyWorkerCount() throws {
         let data = StreamFixtures.dataset(count: 61)
         func run(_ workers: Int, prefetch: Int? = nil) throws -> [UInt32] {
-            let stream = try BatchStream(dataset: data, batchSize: 4, augmentation: pipeline, normalization: norm,
-                                         seed: SplitMix64(seed: 99), workers: workers, prefetch: prefetch)
+            let stream = try BatchStream(
+                dataset: data, batchSize: 4, augmentation: pipeline, normalization: norm,
+                seed: SplitMix64(seed: 99), workers: workers, prefetch: prefetch)
             return bits(try collect(stream.epoch(1)))
         }
         let one = try run(1)
@@ -81,10 +86,12 @@ final class BatchStreamTests: XCTestCase {
 
     func testAugmentationDrawsDependOnSeedEpochAndSampleIndex() throws {
         let data = StreamFixtures.dataset(count: 10)
-        let stream = try BatchStream(dataset: data, batchSize: 10, shuffle: false, augmentation: pipeline,
-                                     normalization: norm, seed: SplitMix64(seed: 5), workers: 2)
-        let e0 = try collect(stream.epoch(0))[0], e1 = try collect(stream.epoch(1))[0]
-        for i in 0 ..< 10 {
+        let stream = try BatchStream(
+            dataset: data, batchSize: 10, shuffle: false, augmentation: pipeline,
+            normalization: norm, seed: SplitMix64(seed: 5), workers: 2)
+        let e0 = try collect(stream.epoch(0))[0]
+        let e1 = try collect(stream.epoch(1))[0]
+        for i in 0..<10 {
             var expected = try data.sample(at: i).image
             var rng = SplitMix64(seed: 5).derived(RandomStream.augmentation.rawValue, 1, UInt64(i))
             pipeline.apply(&expected, rng: &rng)
@@ -96,8 +103,9 @@ final class BatchStreamTests: XCTestCase {
 
     func testStreamIsLazyAndPrefetchIsBounded() throws {
         let probe = ProbeDataset(base: StreamFixtures.dataset(count: 400))
-        let stream = try BatchStream(dataset: probe, batchSize: 10, augmentation: pipeline,
-                                     seed: SplitMix64(seed: 1), workers: 2, prefetch: 3)
+        let stream = try BatchStream(
+            dataset: probe, batchSize: 10, augmentation: pipeline,
+            seed: SplitMix64(seed: 1), workers: 2, prefetch: 3)
         let iterator = stream.epoch(0).makeIterator()
         Thread.sleep(forTimeInterval: 0.05)
         XCTAssertEqual(probe.decodeCount, 0, "nothing is decoded before the first batch is asked for")
@@ -113,8 +121,9 @@ final class BatchStreamTests: XCTestCase {
 
     func testConsumerStoppingEarlyStopsWorkers() throws {
         let probe = ProbeDataset(base: StreamFixtures.dataset(count: 1000))
-        let stream = try BatchStream(dataset: probe, batchSize: 5, augmentation: pipeline,
-                                     seed: SplitMix64(seed: 1), workers: 4)
+        let stream = try BatchStream(
+            dataset: probe, batchSize: 5, augmentation: pipeline,
+            seed: SplitMix64(seed: 1), workers: 4)
         var iterator: BatchIterator? = stream.epoch(0).makeIterator()
         _ = iterator!.next()
         _ = iterator!.next()
@@ -137,10 +146,11 @@ final class BatchStreamTests: XCTestCase {
         for workers in [0, 1, 3] {
             let stream = try BatchStream.evaluation(dataset: probe, batchSize: 10, workers: workers)
             let iterator = stream.epoch(0).makeIterator()
-            for position in 0 ..< 5 { XCTAssertEqual(try iterator.nextBatch()?.position, position) }
+            for position in 0..<5 { XCTAssertEqual(try iterator.nextBatch()?.position, position) }
             XCTAssertThrowsError(try iterator.nextBatch()) { error in
-                XCTAssertEqual(error as? DataError,
-                               DataError(path: "probe.idx", "record 57: expected 784 bytes, found 12"))
+                XCTAssertEqual(
+                    error as? DataError,
+                    DataError(path: "probe.idx", "record 57: expected 784 bytes, found 12"))
             }
             XCTAssertNil(iterator.next(), "the epoch ends after an error")
             XCTAssertTrue(eventually { iterator.liveWorkers == 0 })
@@ -161,15 +171,20 @@ final class BatchStreamTests: XCTestCase {
 
     func testConfigurationThatDoesNotFitIsRejected() {
         let data = StreamFixtures.dataset(count: 4)
-        XCTAssertThrowsError(try BatchStream(dataset: data, batchSize: 2,
-                                             augmentation: AugmentationPipeline([RandomCrop(size: 7)]),
-                                             seed: SplitMix64(seed: 0)))
-        XCTAssertThrowsError(try BatchStream(dataset: data, batchSize: 2,
-                                             normalization: Normalization(mean: [0, 0, 0], std: [1, 1, 1]),
-                                             seed: SplitMix64(seed: 0)))
-        let cropped = try? BatchStream(dataset: data, batchSize: 2,
-                                       augmentation: AugmentationPipeline([RandomCrop(size: 4, padding: 1)]),
-                                       seed: SplitMix64(seed: 0))
+        XCTAssertThrowsError(
+            try BatchStream(
+                dataset: data, batchSize: 2,
+                augmentation: AugmentationPipeline([RandomCrop(size: 7)]),
+                seed: SplitMix64(seed: 0)))
+        XCTAssertThrowsError(
+            try BatchStream(
+                dataset: data, batchSize: 2,
+                normalization: Normalization(mean: [0, 0, 0], std: [1, 1, 1]),
+                seed: SplitMix64(seed: 0)))
+        let cropped = try? BatchStream(
+            dataset: data, batchSize: 2,
+            augmentation: AugmentationPipeline([RandomCrop(size: 4, padding: 1)]),
+            seed: SplitMix64(seed: 0))
         XCTAssertEqual(cropped?.imageShape.height, 4)
     }
 }

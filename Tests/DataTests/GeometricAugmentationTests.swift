@@ -1,17 +1,23 @@
-import XCTest
 import WorkbenchRandom
+import XCTest
+
 @testable import WorkbenchData
 
 final class GeometricAugmentationTests: XCTestCase {
     /// Reference crop: padded-image window at (top, left) in padded coordinates.
-    private func referenceCrop(_ image: Image, top: Int, left: Int, height: Int, width: Int,
-                               padding: Int, fill: Float) -> Image {
+    private func referenceCrop(
+        _ image: Image, top: Int, left: Int, height: Int, width: Int,
+        padding: Int, fill: Float
+    ) -> Image {
         var out = Image(channels: image.channels, height: height, width: width, fill: fill)
-        for c in 0 ..< image.channels {
-            for y in 0 ..< height {
-                for x in 0 ..< width {
-                    let sy = top + y - padding, sx = left + x - padding
-                    if sy >= 0 && sy < image.height && sx >= 0 && sx < image.width { out[c, y, x] = image[c, sy, sx] }
+        for c in 0..<image.channels {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let sy = top + y - padding
+                    let sx = left + x - padding
+                    if sy >= 0 && sy < image.height && sx >= 0 && sx < image.width {
+                        out[c, y, x] = image[c, sy, sx]
+                    }
                 }
             }
         }
@@ -22,15 +28,17 @@ final class GeometricAugmentationTests: XCTestCase {
         let image = StreamFixtures.ramp(channels: 2, height: 5, width: 4)
         let crop = RandomCrop(height: 3, width: 3, padding: 2, fill: -1)
         // Offsets in padded coordinates: 0 ... H + 2p - size.
-        let tops = 0 ... (5 + 4 - 3), lefts = 0 ... (4 + 4 - 3)
+        let tops = 0...(5 + 4 - 3)
+        let lefts = 0...(4 + 4 - 3)
         var seen = Set<[Int]>()
         var rng = SplitMix64(seed: 7)
-        for _ in 0 ..< 3000 {
+        for _ in 0..<3000 {
             var out = image
             crop.apply(&out, rng: &rng)
             XCTAssertEqual([out.channels, out.height, out.width], [2, 3, 3])
             let matches = tops.flatMap { t in lefts.map { [t, $0] } }.filter {
-                referenceCrop(image, top: $0[0], left: $0[1], height: 3, width: 3, padding: 2, fill: -1) == out
+                referenceCrop(image, top: $0[0], left: $0[1], height: 3, width: 3, padding: 2, fill: -1)
+                    == out
             }
             XCTAssertEqual(matches.count, 1, "each crop must be one window of the padded image")
             seen.formUnion(matches)
@@ -45,7 +53,7 @@ final class GeometricAugmentationTests: XCTestCase {
         let crop = RandomCrop(height: 4, width: 7)
         XCTAssertEqual(try crop.outputShape(for: (3, 4, 7)).height, 4)
         var rng = SplitMix64(seed: 1)
-        for _ in 0 ..< 20 {
+        for _ in 0..<20 {
             var out = image
             crop.apply(&out, rng: &rng)
             XCTAssertEqual(out, image)
@@ -79,7 +87,7 @@ final class GeometricAugmentationTests: XCTestCase {
         let image = StreamFixtures.ramp(channels: 1, height: 3, width: 3)
         var rng = SplitMix64(seed: 11)
         var flipped = 0
-        for _ in 0 ..< 2000 {
+        for _ in 0..<2000 {
             var out = image
             HorizontalFlip(probability: 0.25).apply(&out, rng: &rng)
             if out != image { flipped += 1 }
@@ -109,18 +117,22 @@ final class GeometricAugmentationTests: XCTestCase {
         ]
         for (degrees, map) in maps {
             var expected = image
-            for c in 0 ..< 2 { for y in 0 ..< n { for x in 0 ..< n {
-                let (sy, sx) = map(y, x)
-                expected[c, y, x] = image[c, sy, sx]
-            } } }
+            for c in 0..<2 {
+                for y in 0..<n {
+                    for x in 0..<n {
+                        let (sy, sx) = map(y, x)
+                        expected[c, y, x] = image[c, sy, sx]
+                    }
+                }
+            }
             var rng = SplitMix64(seed: 5)
             var out = image
-            RandomAffine(degrees: degrees ... degrees).apply(&out, rng: &rng)
+            RandomAffine(degrees: degrees...degrees).apply(&out, rng: &rng)
             XCTAssertEqual(out, expected, "rotation by \(degrees)°")
         }
         // Four quarter turns come back exactly.
         var out = image
-        for _ in 0 ..< 4 { RandomAffine.warp(&out, degrees: 90, translation: (0, 0), scale: 1, shear: 0) }
+        for _ in 0..<4 { RandomAffine.warp(&out, degrees: 90, translation: (0, 0), scale: 1, shear: 0) }
         XCTAssertEqual(out, image)
     }
 
@@ -153,10 +165,13 @@ final class GeometricAugmentationTests: XCTestCase {
         RandomAffine.warp(&out, degrees: 0, translation: (0, 0), scale: 2, shear: 0)
         // Input value at (sx, sy) is 3·sy + sx (linear), so bilinear reproduces it exactly.
         var expected: [Float] = []
-        for y in 0 ..< 3 { for x in 0 ..< 3 {
-            let sx = 1 + Float(x - 1) / 2, sy = 1 + Float(y - 1) / 2
-            expected.append(3 * sy + sx)
-        } }
+        for y in 0..<3 {
+            for x in 0..<3 {
+                let sx = 1 + Float(x - 1) / 2
+                let sy = 1 + Float(y - 1) / 2
+                expected.append(3 * sy + sx)
+            }
+        }
         for (a, b) in zip(out.pixels, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
         // Rotation by 45° keeps the centre of an odd-sized image and reads fill far outside.
         var rotated = image
@@ -198,27 +213,37 @@ final class GeometricAugmentationTests: XCTestCase {
         RandomAffine.warp(&rotated, degrees: 180, translation: (0, 0), scale: 1, shear: 0)
         XCTAssertEqual(out, rotated)
         XCTAssertEqual(pipeline.description, "hflip(p: 1) -> vflip(p: 1)")
-        let full = AugmentationPipeline([RandomCrop(size: 28, padding: 2), HorizontalFlip(),
-                                         RandomAffine(degrees: -15 ... 15, translate: (0.1, 0.1)),
-                                         RandomCrop(size: 40)])
-        XCTAssertTrue(full.description.hasPrefix("random_crop(size: 28, padding: 2, fill: 0) -> hflip(p: 0.5) -> "
-            + "affine(degrees: -15...15, translate: (0.1, 0.1), scale: 1...1, shear: 0...0, fill: 0)"),
-                      full.description)
+        let full = AugmentationPipeline([
+            RandomCrop(size: 28, padding: 2), HorizontalFlip(),
+            RandomAffine(degrees: -15...15, translate: (0.1, 0.1)),
+            RandomCrop(size: 40),
+        ])
+        XCTAssertTrue(
+            full.description.hasPrefix(
+                "random_crop(size: 28, padding: 2, fill: 0) -> hflip(p: 0.5) -> "
+                    + "affine(degrees: -15...15, translate: (0.1, 0.1), scale: 1...1, shear: 0...0, fill: 0)"),
+            full.description)
         XCTAssertThrowsError(try full.outputShape(for: (1, 28, 28))) { error in
             XCTAssertTrue("\(error)".contains("step 4"), "\(error)")
         }
-        XCTAssertEqual(try AugmentationPipeline(Array(full.steps.prefix(3))).outputShape(for: (1, 28, 28)).width, 28)
+        XCTAssertEqual(
+            try AugmentationPipeline(Array(full.steps.prefix(3))).outputShape(for: (1, 28, 28)).width, 28)
     }
 
     func testDescriptionsNameEveryParameter() {
         let steps: [(any Augmentation, String)] = [
-            (RandomCrop(height: 24, width: 20, padding: 1, fill: 0.5), "random_crop(size: 24x20, padding: 1, fill: 0.5)"),
+            (
+                RandomCrop(height: 24, width: 20, padding: 1, fill: 0.5),
+                "random_crop(size: 24x20, padding: 1, fill: 0.5)"
+            ),
             (VerticalFlip(probability: 0.25), "vflip(p: 0.25)"),
             (ElasticDistortion(alpha: 34, sigma: 4), "elastic(alpha: 34, sigma: 4, fill: 0)"),
             (GaussianNoise(std: 0.05), "noise(std: 0.05)"),
             (RandomErasing(), "erase(p: 0.5, area: 0.02...0.33, aspect: 0.3...3.3, value: 0)"),
-            (BrightnessContrast(brightness: 0.8 ... 1.2, contrast: 0.5 ... 1.5),
-             "color(brightness: 0.8...1.2, contrast: 0.5...1.5)"),
+            (
+                BrightnessContrast(brightness: 0.8...1.2, contrast: 0.5...1.5),
+                "color(brightness: 0.8...1.2, contrast: 0.5...1.5)"
+            ),
         ]
         for (step, expected) in steps { XCTAssertEqual(step.description, expected) }
         XCTAssertEqual(AugmentationPipeline([]).description, "none")

@@ -1,5 +1,6 @@
-import XCTest
 import WorkbenchRandom
+import XCTest
+
 @testable import WorkbenchData
 
 final class PhotometricAugmentationTests: XCTestCase {
@@ -28,17 +29,23 @@ final class PhotometricAugmentationTests: XCTestCase {
 
     func testRandomErasingAreaAndAspectWithinRange() {
         var rng = SplitMix64(seed: 8)
-        let erasing = RandomErasing(probability: 1, area: 0.02 ... 0.33, aspect: 0.3 ... 3.3, fill: 0)
+        let erasing = RandomErasing(probability: 1, area: 0.02...0.33, aspect: 0.3...3.3, fill: 0)
         let size = 64
         var erasedCount = 0
-        for _ in 0 ..< 300 {
+        for _ in 0..<300 {
             var image = Image(channels: 2, height: size, width: size, fill: 1)
             erasing.apply(&image, rng: &rng)
-            var rows = Set<Int>(), cols = Set<Int>(), zeros = 0
-            for y in 0 ..< size { for x in 0 ..< size where image[0, y, x] == 0 {
-                rows.insert(y); cols.insert(x); zeros += 1
-                XCTAssertEqual(image[1, y, x], 0, "all channels erased")
-            } }
+            var rows = Set<Int>()
+            var cols = Set<Int>()
+            var zeros = 0
+            for y in 0..<size {
+                for x in 0..<size where image[0, y, x] == 0 {
+                    rows.insert(y)
+                    cols.insert(x)
+                    zeros += 1
+                    XCTAssertEqual(image[1, y, x], 0, "all channels erased")
+                }
+            }
             guard zeros > 0 else { continue }
             erasedCount += 1
             XCTAssertEqual(zeros, rows.count * cols.count, "erased region is a rectangle")

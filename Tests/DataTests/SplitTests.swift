@@ -1,5 +1,6 @@
-import XCTest
 import WorkbenchRandom
+import XCTest
+
 @testable import WorkbenchData
 
 final class SplitTests: XCTestCase {
@@ -12,7 +13,9 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(try subset.sample(at: 0), try data.sample(at: 11))
         XCTAssertEqual(try subset.sample(at: 2).label, 3)
         XCTAssertEqual(subset.baseIndex(1), 3)
-        let inferred = ArrayDataset(samples: [Sample(image: Image(channels: 1, height: 1, width: 1), label: 2)])
+        let inferred = ArrayDataset(samples: [
+            Sample(image: Image(channels: 1, height: 1, width: 1), label: 2)
+        ])
         XCTAssertEqual(inferred.classNames, ["0", "1", "2"])
     }
 
@@ -22,12 +25,14 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(split.validation.count, 10)
         XCTAssertEqual(split.train.count, 90)
         XCTAssertEqual(Set(split.train.indices).intersection(split.validation.indices), [])
-        XCTAssertEqual((split.train.indices + split.validation.indices).sorted(), Array(0 ..< 100))
+        XCTAssertEqual((split.train.indices + split.validation.indices).sorted(), Array(0..<100))
         let again = TrainValidationSplit(data, validationFraction: 0.1, rng: SplitMix64(seed: 42))
         XCTAssertEqual(again.validation.indices, split.validation.indices)
         let other = TrainValidationSplit(data, validationFraction: 0.1, rng: SplitMix64(seed: 43))
         XCTAssertNotEqual(other.validation.indices, split.validation.indices)
-        XCTAssertNotEqual(split.validation.indices, Array(0 ..< 10), "validation is drawn, not the first samples")
-        XCTAssertEqual(TrainValidationSplit(data, validationFraction: 0, rng: SplitMix64(seed: 1)).train.count, 100)
+        XCTAssertNotEqual(
+            split.validation.indices, Array(0..<10), "validation is drawn, not the first samples")
+        XCTAssertEqual(
+            TrainValidationSplit(data, validationFraction: 0, rng: SplitMix64(seed: 1)).train.count, 100)
     }
 }

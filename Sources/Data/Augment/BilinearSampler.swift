@@ -20,11 +20,16 @@
         guard x > -1 && x < Float(width) && y > -1 && y < Float(height) else { return fill }
         // floor without a libm call: x + 1 > 0 truncates to floor(x + 1); fix the rare rounding up.
         // (Wrapping integer arithmetic: every value here is small, and overflow checks cost a third.)
-        var x0 = Int(x + 1) &- 1, y0 = Int(y + 1) &- 1
+        var x0 = Int(x + 1) &- 1
+        var y0 = Int(y + 1) &- 1
         if Float(x0) > x { x0 &-= 1 }
         if Float(y0) > y { y0 &-= 1 }
-        let tx = x - Float(x0), ty = y - Float(y0)
-        let v00: Float, v01: Float, v10: Float, v11: Float
+        let tx = x - Float(x0)
+        let ty = y - Float(y0)
+        let v00: Float
+        let v01: Float
+        let v10: Float
+        let v11: Float
         if x0 >= 0 && x0 &+ 1 < width && y0 >= 0 && y0 &+ 1 < height {
             let p = plane + (y0 &* width &+ x0)
             (v00, v01, v10, v11) = (p[0], p[1], p[width], p[width &+ 1])

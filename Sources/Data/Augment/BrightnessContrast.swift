@@ -10,9 +10,10 @@ public struct BrightnessContrast: Augmentation {
     public let brightness: ClosedRange<Float>
     public let contrast: ClosedRange<Float>
 
-    public init(brightness: ClosedRange<Float> = 1 ... 1, contrast: ClosedRange<Float> = 1 ... 1) {
-        precondition(brightness.lowerBound >= 0 && contrast.lowerBound >= 0,
-                     "BrightnessContrast factors must be >= 0, got \(brightness), \(contrast)")
+    public init(brightness: ClosedRange<Float> = 1...1, contrast: ClosedRange<Float> = 1...1) {
+        precondition(
+            brightness.lowerBound >= 0 && contrast.lowerBound >= 0,
+            "BrightnessContrast factors must be >= 0, got \(brightness), \(contrast)")
         self.brightness = brightness
         self.contrast = contrast
     }
@@ -42,9 +43,9 @@ public struct BrightnessContrast: Augmentation {
         let plane = image.height * image.width
         if image.channels == 3 {
             let weights: [Double] = [0.299, 0.587, 0.114]
-            for ch in 0 ..< 3 {
+            for ch in 0..<3 {
                 var s: Double = 0
-                for i in 0 ..< plane { s += Double(image.pixels[ch * plane + i]) }
+                for i in 0..<plane { s += Double(image.pixels[ch * plane + i]) }
                 sum += weights[ch] * s
             }
             return Float(sum / Double(plane))

@@ -17,7 +17,8 @@ public struct ElasticDistortion: Augmentation {
     let kernel: [Float]
 
     public init(alpha: Float = 34, sigma: Float = 4, fill: Float = 0) {
-        precondition(alpha >= 0 && sigma >= 0, "ElasticDistortion needs alpha, sigma >= 0, got \(alpha), \(sigma)")
+        precondition(
+            alpha >= 0 && sigma >= 0, "ElasticDistortion needs alpha, sigma >= 0, got \(alpha), \(sigma)")
         self.alpha = alpha
         self.sigma = sigma
         self.fill = fill
@@ -25,15 +26,18 @@ public struct ElasticDistortion: Augmentation {
             kernel = [1]
         } else {
             let radius = max(1, Int((3 * sigma).rounded(.up)))
-            kernel = (0 ... radius).map { Float(exp(-Double($0 * $0) / (2 * Double(sigma * sigma)))) }
+            kernel = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * Double(sigma * sigma)))) }
         }
     }
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
-        let h = image.height, w = image.width, n = h * w
-        var dx = [Float](repeating: 0, count: n), dy = [Float](repeating: 0, count: n)
-        for i in 0 ..< n { dx[i] = rng.nextFloat(in: -1, 1) }
-        for i in 0 ..< n { dy[i] = rng.nextFloat(in: -1, 1) }
+        let h = image.height
+        let w = image.width
+        let n = h * w
+        var dx = [Float](repeating: 0, count: n)
+        var dy = [Float](repeating: 0, count: n)
+        for i in 0..<n { dx[i] = rng.nextFloat(in: -1, 1) }
+        for i in 0..<n { dy[i] = rng.nextFloat(in: -1, 1) }
         smooth(&dx, height: h, width: w)
         smooth(&dy, height: h, width: w)
         let channels = image.channels
@@ -41,11 +45,13 @@ public struct ElasticDistortion: Augmentation {
         var out = [Float](repeating: fill, count: image.pixels.count)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for y in 0 ..< h {
-                    for x in 0 ..< w {
-                        let sx = Float(x) + alpha * dx[y * w + x], sy = Float(y) + alpha * dy[y * w + x]
-                        for ch in 0 ..< channels {
-                            dst[(ch * h + y) * w + x] = sampler.sample(src.baseAddress! + ch * n, x: sx, y: sy)
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let sx = Float(x) + alpha * dx[y * w + x]
+                        let sy = Float(y) + alpha * dy[y * w + x]
+                        for ch in 0..<channels {
+                            dst[(ch * h + y) * w + x] = sampler.sample(
+                                src.baseAddress! + ch * n, x: sx, y: sy)
                         }
                     }
                 }
@@ -60,22 +66,26 @@ public struct ElasticDistortion: Augmentation {
         guard kernel.count > 1 else { return }
         let r = kernel.count - 1
         var tmp = [Float](repeating: 0, count: field.count)
-        for y in 0 ..< h {
-            for x in 0 ..< w {
-                var sum: Float = 0, weight: Float = 0
-                for k in max(-r, -x) ... min(r, w - 1 - x) {
+        for y in 0..<h {
+            for x in 0..<w {
+                var sum: Float = 0
+                var weight: Float = 0
+                for k in max(-r, -x)...min(r, w - 1 - x) {
                     let g = kernel[abs(k)]
-                    sum += g * field[y * w + x + k]; weight += g
+                    sum += g * field[y * w + x + k]
+                    weight += g
                 }
                 tmp[y * w + x] = sum / weight
             }
         }
-        for y in 0 ..< h {
-            for x in 0 ..< w {
-                var sum: Float = 0, weight: Float = 0
-                for k in max(-r, -y) ... min(r, h - 1 - y) {
+        for y in 0..<h {
+            for x in 0..<w {
+                var sum: Float = 0
+                var weight: Float = 0
+                for k in max(-r, -y)...min(r, h - 1 - y) {
                     let g = kernel[abs(k)]
-                    sum += g * tmp[(y + k) * w + x]; weight += g
+                    sum += g * tmp[(y + k) * w + x]
+                    weight += g
                 }
                 field[y * w + x] = sum / weight
             }
@@ -83,6 +93,7 @@ public struct ElasticDistortion: Augmentation {
     }
 
     public var description: String {
-        "elastic(alpha: \(formatParameter(alpha)), sigma: \(formatParameter(sigma)), fill: \(formatParameter(fill)))"
+        "elastic(alpha: \(formatParameter(alpha)), sigma: \(formatParameter(sigma)), "
+            + "fill: \(formatParameter(fill)))"
     }
 }

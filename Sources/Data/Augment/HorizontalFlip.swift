@@ -5,17 +5,24 @@ public struct HorizontalFlip: Augmentation {
     public let probability: Float
 
     public init(probability: Float = 0.5) {
-        precondition(probability >= 0 && probability <= 1, "flip probability must be in [0, 1], got \(probability)")
+        precondition(
+            probability >= 0 && probability <= 1, "flip probability must be in [0, 1], got \(probability)")
         self.probability = probability
     }
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         guard rng.nextFloat() < probability else { return }
-        let w = image.width, rows = image.channels * image.height
+        let w = image.width
+        let rows = image.channels * image.height
         image.pixels.withUnsafeMutableBufferPointer { p in
-            for r in 0 ..< rows {
-                var a = r * w, b = a + w - 1
-                while a < b { p.swapAt(a, b); a += 1; b -= 1 }
+            for r in 0..<rows {
+                var a = r * w
+                var b = a + w - 1
+                while a < b {
+                    p.swapAt(a, b)
+                    a += 1
+                    b -= 1
+                }
             }
         }
     }

@@ -23,13 +23,17 @@ public struct RandomAffine: Augmentation {
     public let shear: ClosedRange<Float>
     public let fill: Float
 
-    public init(degrees: ClosedRange<Float> = 0 ... 0, translate: (x: Float, y: Float) = (0, 0),
-                scale: ClosedRange<Float> = 1 ... 1, shear: ClosedRange<Float> = 0 ... 0, fill: Float = 0) {
-        precondition(translate.x >= 0 && translate.x <= 1 && translate.y >= 0 && translate.y <= 1,
-                     "RandomAffine translate fractions must be in [0, 1], got \(translate)")
+    public init(
+        degrees: ClosedRange<Float> = 0...0, translate: (x: Float, y: Float) = (0, 0),
+        scale: ClosedRange<Float> = 1...1, shear: ClosedRange<Float> = 0...0, fill: Float = 0
+    ) {
+        precondition(
+            translate.x >= 0 && translate.x <= 1 && translate.y >= 0 && translate.y <= 1,
+            "RandomAffine translate fractions must be in [0, 1], got \(translate)")
         precondition(scale.lowerBound > 0, "RandomAffine scale must be positive, got \(scale)")
-        precondition(shear.lowerBound > -90 && shear.upperBound < 90,
-                     "RandomAffine shear must be inside (-90, 90) degrees, got \(shear)")
+        precondition(
+            shear.lowerBound > -90 && shear.upperBound < 90,
+            "RandomAffine shear must be inside (-90, 90) degrees, got \(shear)")
         self.degrees = degrees
         self.translate = translate
         self.scale = scale
@@ -39,40 +43,55 @@ public struct RandomAffine: Augmentation {
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         let angle = rng.nextFloat(in: degrees.lowerBound, degrees.upperBound)
-        let maxDX = translate.x * Float(image.width), maxDY = translate.y * Float(image.height)
-        let tx = rng.nextFloat(in: -maxDX, maxDX).rounded(), ty = rng.nextFloat(in: -maxDY, maxDY).rounded()
+        let maxDX = translate.x * Float(image.width)
+        let maxDY = translate.y * Float(image.height)
+        let tx = rng.nextFloat(in: -maxDX, maxDX).rounded()
+        let ty = rng.nextFloat(in: -maxDY, maxDY).rounded()
         let s = rng.nextFloat(in: scale.lowerBound, scale.upperBound)
         let sh = rng.nextFloat(in: shear.lowerBound, shear.upperBound)
         RandomAffine.warp(&image, degrees: angle, translation: (tx, ty), scale: s, shear: sh, fill: fill)
     }
 
     /// Applies one affine map with the given parameters (the deterministic half of `apply`).
-    public static func warp(_ image: inout Image, degrees: Float, translation: (x: Float, y: Float),
-                            scale: Float, shear: Float, fill: Float = 0) {
+    public static func warp(
+        _ image: inout Image, degrees: Float, translation: (x: Float, y: Float),
+        scale: Float, shear: Float, fill: Float = 0
+    ) {
         let (sinA, cosA) = exactSinCos(degrees: Double(degrees))
         let tanS = exactTan(degrees: Double(shear))
         let s = Double(scale)
-        // A = R · Sh · s with R = [[cos, sin], [-sin, cos]] (counter-clockwise on screen), Sh = [[1, tan], [0, 1]].
-        let a = cosA * s, b = (cosA * tanS + sinA) * s
-        let c = -sinA * s, d = (-sinA * tanS + cosA) * s
+        // A = R · Sh · s, R = [[cos, sin], [-sin, cos]] (counter-clockwise on screen), Sh = [[1, tan], [0, 1]].
+        let a = cosA * s
+        let b = (cosA * tanS + sinA) * s
+        let c = -sinA * s
+        let d = (-sinA * tanS + cosA) * s
         let det = a * d - b * c
-        let ia = Float(d / det), ib = Float(-b / det), ic = Float(-c / det), id = Float(a / det)
+        let ia = Float(d / det)
+        let ib = Float(-b / det)
+        let ic = Float(-c / det)
+        let id = Float(a / det)
         if ia == 1 && ib == 0 && ic == 0 && id == 1 && translation.x == 0 && translation.y == 0 { return }
-        let h = image.height, w = image.width, channels = image.channels
-        let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
+        let h = image.height
+        let w = image.width
+        let channels = image.channels
+        let cx = Float(w - 1) / 2
+        let cy = Float(h - 1) / 2
         let sampler = BilinearSampler(height: h, width: w, fill: fill)
         var out = [Float](repeating: fill, count: image.pixels.count)
         let plane = h * w
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for y in 0 ..< h {
+                for y in 0..<h {
                     let py = Float(y) - cy - translation.y
-                    let rowX = ib * py + cx, rowY = id * py + cy
-                    for x in 0 ..< w {
+                    let rowX = ib * py + cx
+                    let rowY = id * py + cy
+                    for x in 0..<w {
                         let px = Float(x) - cx - translation.x
-                        let sx = ia * px + rowX, sy = ic * px + rowY
-                        for ch in 0 ..< channels {
-                            dst[ch &* plane &+ y &* w &+ x] = sampler.sample(src.baseAddress! + ch &* plane, x: sx, y: sy)
+                        let sx = ia * px + rowX
+                        let sy = ic * px + rowY
+                        for ch in 0..<channels {
+                            dst[ch &* plane &+ y &* w &+ x] = sampler.sample(
+                                src.baseAddress! + ch &* plane, x: sx, y: sy)
                         }
                     }
                 }
@@ -83,8 +102,8 @@ public struct RandomAffine: Augmentation {
 
     public var description: String {
         "affine(degrees: \(formatParameter(degrees)), translate: (\(formatParameter(translate.x)), "
-            + "\(formatParameter(translate.y))), scale: \(formatParameter(scale)), shear: \(formatParameter(shear)), "
-            + "fill: \(formatParameter(fill)))"
+            + "\(formatParameter(translate.y))), scale: \(formatParameter(scale)), "
+            + "shear: \(formatParameter(shear)), fill: \(formatParameter(fill)))"
     }
 }
 

@@ -14,8 +14,9 @@ public struct RandomCrop: Augmentation {
     public let fill: Float
 
     public init(height: Int, width: Int, padding: Int = 0, fill: Float = 0) {
-        precondition(height > 0 && width > 0 && padding >= 0,
-                     "RandomCrop needs positive size and padding >= 0, got \(height)x\(width) padding \(padding)")
+        precondition(
+            height > 0 && width > 0 && padding >= 0,
+            "RandomCrop needs positive size and padding >= 0, got \(height)x\(width) padding \(padding)")
         self.height = height
         self.width = width
         self.padding = padding
@@ -28,32 +29,39 @@ public struct RandomCrop: Augmentation {
     }
 
     public func outputShape(for shape: ImageShape) throws -> ImageShape {
-        let ph = shape.height + 2 * padding, pw = shape.width + 2 * padding
+        let ph = shape.height + 2 * padding
+        let pw = shape.width + 2 * padding
         guard height <= ph && width <= pw else {
-            throw DataError(path: "random_crop",
-                            "expected a crop no larger than the padded image \(ph)x\(pw), found crop \(height)x\(width)")
+            throw DataError(
+                path: "random_crop",
+                "expected a crop no larger than the padded image \(ph)x\(pw), found crop \(height)x\(width)")
         }
         return (shape.channels, height, width)
     }
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
-        let h = image.height, w = image.width, c = image.channels
-        precondition(height <= h + 2 * padding && width <= w + 2 * padding,
-                     "RandomCrop \(height)x\(width) larger than padded image \(h + 2 * padding)x\(w + 2 * padding)")
+        let h = image.height
+        let w = image.width
+        let c = image.channels
+        precondition(
+            height <= h + 2 * padding && width <= w + 2 * padding,
+            "RandomCrop \(height)x\(width) larger than padded image \(h + 2 * padding)x\(w + 2 * padding)")
         let top = rng.nextInt(below: h + 2 * padding - height + 1) - padding
         let left = rng.nextInt(below: w + 2 * padding - width + 1) - padding
         if top == 0 && left == 0 && height == h && width == w { return }
         // Source columns [x0, x1) of each output row land inside the image; the rest is fill.
-        let x0 = max(0, -left), x1 = min(width, w - left)
+        let x0 = max(0, -left)
+        let x1 = min(width, w - left)
         var out = [Float](repeating: fill, count: c * height * width)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for ch in 0 ..< c {
-                    for y in 0 ..< height {
+                for ch in 0..<c {
+                    for y in 0..<height {
                         let sy = y + top
                         guard sy >= 0 && sy < h && x0 < x1 else { continue }
-                        let s = (ch * h + sy) * w + left, d = (ch * height + y) * width
-                        for x in x0 ..< x1 { dst[d + x] = src[s + x] }
+                        let s = (ch * h + sy) * w + left
+                        let d = (ch * height + y) * width
+                        for x in x0..<x1 { dst[d + x] = src[s + x] }
                     }
                 }
             }
@@ -62,6 +70,7 @@ public struct RandomCrop: Augmentation {
     }
 
     public var description: String {
-        "random_crop(size: \(height == width ? "\(height)" : "\(height)x\(width)"), padding: \(padding), fill: \(formatParameter(fill)))"
+        let size = height == width ? "\(height)" : "\(height)x\(width)"
+        return "random_crop(size: \(size), padding: \(padding), fill: \(formatParameter(fill)))"
     }
 }

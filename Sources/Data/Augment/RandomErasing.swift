@@ -13,10 +13,15 @@ public struct RandomErasing: Augmentation {
     public let aspect: ClosedRange<Float>
     public let fill: Float
 
-    public init(probability: Float = 0.5, area: ClosedRange<Float> = 0.02 ... 0.33,
-                aspect: ClosedRange<Float> = 0.3 ... 3.3, fill: Float = 0) {
-        precondition(probability >= 0 && probability <= 1, "RandomErasing probability must be in [0, 1], got \(probability)")
-        precondition(area.lowerBound > 0 && area.upperBound <= 1, "RandomErasing area must be in (0, 1], got \(area)")
+    public init(
+        probability: Float = 0.5, area: ClosedRange<Float> = 0.02...0.33,
+        aspect: ClosedRange<Float> = 0.3...3.3, fill: Float = 0
+    ) {
+        precondition(
+            probability >= 0 && probability <= 1,
+            "RandomErasing probability must be in [0, 1], got \(probability)")
+        precondition(
+            area.lowerBound > 0 && area.upperBound <= 1, "RandomErasing area must be in (0, 1], got \(area)")
         precondition(aspect.lowerBound > 0, "RandomErasing aspect must be positive, got \(aspect)")
         self.probability = probability
         self.area = area
@@ -26,20 +31,25 @@ public struct RandomErasing: Augmentation {
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         guard rng.nextFloat() < probability else { return }
-        let h = image.height, w = image.width, c = image.channels
-        let logLow = log(aspect.lowerBound), logHigh = log(aspect.upperBound)
-        for _ in 0 ..< 10 {
+        let h = image.height
+        let w = image.width
+        let c = image.channels
+        let logLow = log(aspect.lowerBound)
+        let logHigh = log(aspect.upperBound)
+        for _ in 0..<10 {
             let target = Float(h * w) * rng.nextFloat(in: area.lowerBound, area.upperBound)
             let ratio = exp(rng.nextFloat(in: logLow, logHigh))
-            let eh = Int((target * ratio).squareRoot().rounded()), ew = Int((target / ratio).squareRoot().rounded())
+            let eh = Int((target * ratio).squareRoot().rounded())
+            let ew = Int((target / ratio).squareRoot().rounded())
             guard eh > 0 && ew > 0 && eh < h && ew < w else { continue }
-            let top = rng.nextInt(below: h - eh + 1), left = rng.nextInt(below: w - ew + 1)
+            let top = rng.nextInt(below: h - eh + 1)
+            let left = rng.nextInt(below: w - ew + 1)
             let value = fill
             image.pixels.withUnsafeMutableBufferPointer { p in
-                for ch in 0 ..< c {
-                    for y in top ..< top + eh {
+                for ch in 0..<c {
+                    for y in top..<top + eh {
                         let row = (ch * h + y) * w
-                        for x in left ..< left + ew { p[row + x] = value }
+                        for x in left..<left + ew { p[row + x] = value }
                     }
                 }
             }

@@ -5,20 +5,26 @@ public struct VerticalFlip: Augmentation {
     public let probability: Float
 
     public init(probability: Float = 0.5) {
-        precondition(probability >= 0 && probability <= 1, "flip probability must be in [0, 1], got \(probability)")
+        precondition(
+            probability >= 0 && probability <= 1, "flip probability must be in [0, 1], got \(probability)")
         self.probability = probability
     }
 
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         guard rng.nextFloat() < probability else { return }
-        let w = image.width, h = image.height, c = image.channels
+        let w = image.width
+        let h = image.height
+        let c = image.channels
         image.pixels.withUnsafeMutableBufferPointer { p in
-            for ch in 0 ..< c {
-                var top = 0, bottom = h - 1
+            for ch in 0..<c {
+                var top = 0
+                var bottom = h - 1
                 while top < bottom {
-                    let a = (ch * h + top) * w, b = (ch * h + bottom) * w
-                    for x in 0 ..< w { p.swapAt(a + x, b + x) }
-                    top += 1; bottom -= 1
+                    let a = (ch * h + top) * w
+                    let b = (ch * h + bottom) * w
+                    for x in 0..<w { p.swapAt(a + x, b + x) }
+                    top += 1
+                    bottom -= 1
                 }
             }
         }

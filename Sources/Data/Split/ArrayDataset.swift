@@ -9,18 +9,22 @@ public struct ArrayDataset: Dataset {
 
     /// Wraps `samples`, all of shape `shape`. `classNames` defaults to "0", "1", … up to the
     /// largest label.
-    public init(samples: [Sample], shape: (channels: Int, height: Int, width: Int),
-                classNames: [String]? = nil) {
+    public init(
+        samples: [Sample], shape: (channels: Int, height: Int, width: Int),
+        classNames: [String]? = nil
+    ) {
         for (i, s) in samples.enumerated() {
-            precondition(s.image.channels == shape.channels && s.image.height == shape.height
-                            && s.image.width == shape.width,
-                         "ArrayDataset sample \(i) is \(s.image.channels)x\(s.image.height)x\(s.image.width), "
-                            + "expected \(shape.channels)x\(shape.height)x\(shape.width)")
+            precondition(
+                s.image.channels == shape.channels && s.image.height == shape.height
+                    && s.image.width == shape.width,
+                "ArrayDataset sample \(i) is \(s.image.channels)x\(s.image.height)x\(s.image.width), "
+                    + "expected \(shape.channels)x\(shape.height)x\(shape.width)")
         }
-        let names = classNames ?? (0 ..< ((samples.map(\.label).max() ?? -1) + 1)).map(String.init)
+        let names = classNames ?? (0..<((samples.map(\.label).max() ?? -1) + 1)).map(String.init)
         for (i, s) in samples.enumerated() {
-            precondition(s.label >= 0 && s.label < names.count,
-                         "ArrayDataset sample \(i) has label \(s.label), expected 0..<\(names.count)")
+            precondition(
+                s.label >= 0 && s.label < names.count,
+                "ArrayDataset sample \(i) has label \(s.label), expected 0..<\(names.count)")
         }
         self.samples = samples
         self.sampleShape = shape
@@ -31,15 +35,17 @@ public struct ArrayDataset: Dataset {
     public init(samples: [Sample], classNames: [String]? = nil) {
         precondition(!samples.isEmpty, "ArrayDataset(samples:) needs at least one sample to know the shape")
         let first = samples[0].image
-        self.init(samples: samples, shape: (first.channels, first.height, first.width),
-                  classNames: classNames)
+        self.init(
+            samples: samples, shape: (first.channels, first.height, first.width),
+            classNames: classNames)
     }
 
     public var count: Int { samples.count }
 
     public func sample(at index: Int) throws -> Sample {
-        precondition(index >= 0 && index < samples.count,
-                     "ArrayDataset index \(index) out of range 0..<\(samples.count)")
+        precondition(
+            index >= 0 && index < samples.count,
+            "ArrayDataset index \(index) out of range 0..<\(samples.count)")
         return samples[index]
     }
 }

@@ -8,8 +8,9 @@ public struct Subset<Base: Dataset>: Dataset {
 
     public init(_ base: Base, indices: [Int]) {
         for (i, index) in indices.enumerated() {
-            precondition(index >= 0 && index < base.count,
-                         "Subset index \(i) is \(index), expected 0..<\(base.count) (base dataset size)")
+            precondition(
+                index >= 0 && index < base.count,
+                "Subset index \(i) is \(index), expected 0..<\(base.count) (base dataset size)")
         }
         self.base = base
         self.indices = indices
@@ -20,8 +21,9 @@ public struct Subset<Base: Dataset>: Dataset {
     public var classNames: [String] { base.classNames }
 
     public func sample(at index: Int) throws -> Sample {
-        precondition(index >= 0 && index < indices.count,
-                     "Subset index \(index) out of range 0..<\(indices.count)")
+        precondition(
+            index >= 0 && index < indices.count,
+            "Subset index \(index) out of range 0..<\(indices.count)")
         return try base.sample(at: indices[index])
     }
 

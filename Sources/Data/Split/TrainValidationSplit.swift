@@ -13,14 +13,15 @@ public struct TrainValidationSplit<Base: Dataset> {
 
     /// Splits `dataset`; `validationFraction` must be in [0, 1).
     public init(_ dataset: Base, validationFraction: Double, rng: SplitMix64) {
-        precondition(validationFraction >= 0 && validationFraction < 1,
-                     "validation fraction must be in [0, 1), got \(validationFraction)")
+        precondition(
+            validationFraction >= 0 && validationFraction < 1,
+            "validation fraction must be in [0, 1), got \(validationFraction)")
         let n = dataset.count
         let validationCount = Int((validationFraction * Double(n)).rounded())
-        var order = Array(0 ..< n)
+        var order = Array(0..<n)
         var splitRNG = rng.derived(RandomStream.split.rawValue)
         // Only the first `validationCount` positions need to be drawn (partial Fisher–Yates).
-        for i in 0 ..< validationCount {
+        for i in 0..<validationCount {
             let j = i + splitRNG.nextInt(below: n - i)
             order.swapAt(i, j)
         }

@@ -27,7 +27,10 @@ public final class BatchIterator: IteratorProtocol {
     /// The next batch, or a decoding error (after which the iteration ends), or nil at the end.
     public func next() -> Result<Batch, Error>? {
         guard !finished else { return nil }
-        guard state.batchCount > 0 else { finished = true; return nil }
+        guard state.batchCount > 0 else {
+            finished = true
+            return nil
+        }
         let result: Result<Batch, Error>
         if stream.workers == 0 {
             let position = state.takeNextPositionInline()
@@ -36,7 +39,10 @@ public final class BatchIterator: IteratorProtocol {
             if !started { startWorkers() }
             result = state.take()
         }
-        if case .failure = result { finished = true; state.cancel() }
+        if case .failure = result {
+            finished = true
+            state.cancel()
+        }
         if state.deliveredAll { finished = true }
         return result
     }
@@ -59,11 +65,13 @@ public final class BatchIterator: IteratorProtocol {
     private func startWorkers() {
         started = true
         let (stream, epoch, order, state) = (self.stream, self.epoch, self.order, self.state)
-        for w in 0 ..< stream.workers {
+        for w in 0..<stream.workers {
             state.workerStarted()
             let thread = Thread {
                 while let position = state.claim() {
-                    let result = Result { try stream.makeBatch(epoch: epoch, position: position, order: order) }
+                    let result = Result {
+                        try stream.makeBatch(epoch: epoch, position: position, order: order)
+                    }
                     state.finish(position: position, result: result)
                 }
                 state.workerStopped()
@@ -101,7 +109,9 @@ final class PrefetchState: @unchecked Sendable {
     /// The next position for a worker, waiting while `prefetch` batches are in flight; nil to stop.
     func claim() -> Int? {
         locked {
-            while !cancelled && nextToClaim < min(batchCount, failedAt) && nextToClaim >= nextToDeliver + prefetch {
+            while !cancelled && nextToClaim < min(batchCount, failedAt)
+                && nextToClaim >= nextToDeliver + prefetch
+            {
                 condition.wait()
             }
             guard !cancelled && nextToClaim < min(batchCount, failedAt) else { return nil }
@@ -126,7 +136,9 @@ final class PrefetchState: @unchecked Sendable {
             while ready[position] == nil {
                 if live == 0 && !cancelled && nextToClaim <= position {
                     // Cannot happen while workers run; guard against waiting forever.
-                    return .failure(DataError(path: "batch stream", "expected a worker for batch \(position), found none"))
+                    return .failure(
+                        DataError(path: "batch stream", "expected a worker for batch \(position), found none")
+                    )
                 }
                 condition.wait()
             }

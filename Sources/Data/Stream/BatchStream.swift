@@ -34,9 +34,11 @@ public struct BatchStream: Sendable {
 
     /// Checks the augmentation and normalisation against the dataset's sample shape; throws a
     /// `DataError` naming the step that does not fit.
-    public init(dataset: any Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
-                augmentation: AugmentationPipeline? = nil, normalization: Normalization? = nil,
-                seed: SplitMix64, workers: Int = 1, prefetch: Int? = nil) throws {
+    public init(
+        dataset: any Dataset, batchSize: Int, shuffle: Bool = true, dropLast: Bool = false,
+        augmentation: AugmentationPipeline? = nil, normalization: Normalization? = nil,
+        seed: SplitMix64, workers: Int = 1, prefetch: Int? = nil
+    ) throws {
         precondition(batchSize > 0, "BatchStream batch size must be positive, got \(batchSize)")
         precondition(workers >= 0, "BatchStream workers must be >= 0, got \(workers)")
         precondition((prefetch ?? 1) > 0, "BatchStream prefetch must be positive, got \(prefetch ?? 0)")
@@ -55,11 +57,14 @@ public struct BatchStream: Sendable {
     }
 
     /// A stream for validation or test data: dataset order, no augmentation, every sample kept.
-    public static func evaluation(dataset: any Dataset, batchSize: Int, normalization: Normalization? = nil,
-                                  workers: Int = 1, prefetch: Int? = nil) throws -> BatchStream {
-        try BatchStream(dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false,
-                        augmentation: nil, normalization: normalization, seed: SplitMix64(seed: 0),
-                        workers: workers, prefetch: prefetch)
+    public static func evaluation(
+        dataset: any Dataset, batchSize: Int, normalization: Normalization? = nil,
+        workers: Int = 1, prefetch: Int? = nil
+    ) throws -> BatchStream {
+        try BatchStream(
+            dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false,
+            augmentation: nil, normalization: normalization, seed: SplitMix64(seed: 0),
+            workers: workers, prefetch: prefetch)
     }
 
     /// Number of batches in every epoch.
@@ -70,7 +75,7 @@ public struct BatchStream: Sendable {
     /// The order in which epoch `epoch` visits the dataset (identity without shuffle).
     public func order(epoch: Int) -> [Int] {
         precondition(epoch >= 0, "epoch must be >= 0, got \(epoch)")
-        var order = Array(0 ..< dataset.count)
+        var order = Array(0..<dataset.count)
         guard shuffle else { return order }
         var rng = seed.derived(RandomStream.shuffle.rawValue, UInt64(epoch))
         for i in stride(from: order.count - 1, to: 0, by: -1) {
@@ -82,12 +87,19 @@ public struct BatchStream: Sendable {
     /// The batches of epoch `epoch`, computed lazily as they are iterated.
     public func epoch(_ epoch: Int) -> Epoch { Epoch(stream: self, index: epoch) }
 
+    /// Epochs `numbers` (e.g. `0..<10`, or `start..<epochs` when resuming) as a lazy sequence.
+    public func epochs(_ numbers: Range<Int>) -> LazyMapSequence<Range<Int>, Epoch> {
+        numbers.lazy.map { epoch($0) }
+    }
+
     /// Decodes, augments and normalises batch `position` of an epoch whose order is `order`.
     func makeBatch(epoch: Int, position: Int, order: [Int]) throws -> Batch {
-        let start = position * batchSize, end = min(start + batchSize, order.count)
-        let indices = Array(order[start ..< end])
+        let start = position * batchSize
+        let end = min(start + batchSize, order.count)
+        let indices = Array(order[start..<end])
         let (c, h, w) = imageShape
-        let size = c * h * w, n = indices.count
+        let size = c * h * w
+        let n = indices.count
         var labels = [Int](repeating: 0, count: n)
         var images = [Float](repeating: 0, count: n * size)
         let expected = dataset.sampleShape
@@ -95,18 +107,22 @@ public struct BatchStream: Sendable {
             for (slot, index) in indices.enumerated() {
                 let sample = try dataset.sample(at: index)
                 var image = sample.image
-                guard image.channels == expected.channels && image.height == expected.height
-                        && image.width == expected.width else {
-                    throw DataError(path: "sample \(index)",
-                                    "expected an image \(expected.channels)x\(expected.height)x\(expected.width), "
-                                        + "found \(image.channels)x\(image.height)x\(image.width)")
+                guard
+                    image.channels == expected.channels && image.height == expected.height
+                        && image.width == expected.width
+                else {
+                    throw DataError(
+                        path: "sample \(index)",
+                        "expected an image \(expected.channels)x\(expected.height)x\(expected.width), "
+                            + "found \(image.channels)x\(image.height)x\(image.width)")
                 }
                 if let augmentation {
                     var rng = seed.derived(RandomStream.augmentation.rawValue, UInt64(epoch), UInt64(index))
                     augmentation.apply(&image, rng: &rng)
-                    precondition(image.channels == c && image.height == h && image.width == w,
-                                 "augmentation \(augmentation) produced \(image.channels)x\(image.height)x\(image.width), "
-                                    + "expected \(c)x\(h)x\(w)")
+                    precondition(
+                        image.channels == c && image.height == h && image.width == w,
+                        "augmentation \(augmentation) produced "
+                            + "\(image.channels)x\(image.height)x\(image.width), expected \(c)x\(h)x\(w)")
                 }
                 let destination = out.baseAddress! + slot * size
                 image.pixels.withUnsafeBufferPointer { source in
@@ -119,8 +135,9 @@ public struct BatchStream: Sendable {
                 labels[slot] = sample.label
             }
         }
-        return Batch(images: images, shape: (n, c, h, w), labels: labels, indices: indices,
-                     epoch: epoch, position: position)
+        return Batch(
+            images: images, shape: (n, c, h, w), labels: labels, indices: indices,
+            epoch: epoch, position: position)
     }
 }
 
@@ -129,6 +146,7 @@ extension BatchStream: CustomStringConvertible {
     public var description: String {
         "batch-stream(batch: \(batchSize), shuffle: \(shuffle), drop-last: \(dropLast), "
             + "augmentation: \(augmentation?.description ?? "none"), "
-            + "normalization: \(normalization?.description ?? "none"), workers: \(workers), prefetch: \(prefetch))"
+            + "normalization: \(normalization?.description ?? "none"), "
+            + "workers: \(workers), prefetch: \(prefetch))"
     }
 }
