@@ -30,6 +30,7 @@ func runLoadBenchmark(folder: String = "/usr/share/datasets/fashion-mnist", repe
     print(String(format: "IDX load: %d images %@ (gzip) in %.3f s wall, %.3f s CPU (best of %d)",
                  data.count, data.images.dimensions.map(String.init).joined(separator: "x") as NSString,
                  best, bestCPU, repeats))
-    print(String(format: "IDX samples: %d sample(at:) conversions to [0,1] floats in %.3f s (%.0f images/s; checksum %.1f)",
+    print(String(format: "IDX samples: %d sample(at:) conversions to [0,1] floats in %.3f s "
+                    + "(%.0f images/s; checksum %.1f)",
                  data.count, convert, Double(data.count) / convert, checksum))
 }

@@ -82,7 +82,11 @@ static int wb_read_png(int stage, const unsigned char *data, size_t size, void *
     png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, wb_error, wb_warning);
     if (!png) { wb_set_message(&ctx, "out of memory"); return WB_PNG_ERROR; }
     info = png_create_info_struct(png);
-    if (!info) { png_destroy_read_struct(&png, NULL, NULL); wb_set_message(&ctx, "out of memory"); return WB_PNG_ERROR; }
+    if (!info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        wb_set_message(&ctx, "out of memory");
+        return WB_PNG_ERROR;
+    }
     if (setjmp(png_jmpbuf(png))) {
         png_uint_32 w = png_get_image_width(png, info);
         if (stage == 0 && w > 0) {

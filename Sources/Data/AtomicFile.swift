@@ -13,7 +13,8 @@ enum AtomicFile {
         do {
             try body(temp)
             if rename(temp, path) != 0 {
-                throw DataError(path: path, "cannot rename \(temp) into place: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                throw DataError(path: path, "cannot rename \(temp) into place: \(reason)")
             }
         } catch let error as DataError where error.path == temp {
             unlink(temp)

@@ -15,7 +15,8 @@ extension DataInspector {
                                          classNames: [String]? = nil) throws -> Int {
         let data = try IDXDataset(imagesPath: imagesPath, labelsPath: labelsPath, classNames: classNames)
         guard data.sampleShape.channels == 1 || data.sampleShape.channels == 3 else {
-            throw DataError(path: imagesPath, "export needs 1- or 3-channel images, found \(data.sampleShape.channels)")
+            throw DataError(path: imagesPath,
+                            "export needs 1- or 3-channel images, found \(data.sampleShape.channels)")
         }
         let labelWidth = String(data.classNames.count - 1).count
         let names = classNames ?? data.classNames.map { $0.leftPadded(to: labelWidth) }
@@ -31,7 +32,8 @@ extension DataInspector {
             do {
                 try fm.createDirectory(atPath: folder + "/" + names[label], withIntermediateDirectories: true)
             } catch {
-                throw DataError(path: folder + "/" + names[label], "cannot create folder: \(error.localizedDescription)")
+                throw DataError(path: folder + "/" + names[label],
+                                "cannot create folder: \(error.localizedDescription)")
             }
         }
         let indexWidth = String(max(data.count - 1, 0)).count

@@ -6,7 +6,8 @@ extension DataInspector {
     @discardableResult
     public static func writeGrid(from path: String, count: Int, to output: String, columns: Int? = nil,
                                  padding: Int = 1) throws -> Int {
-        precondition(count > 0 && padding >= 0, "grid needs count > 0 and padding >= 0, got \(count), \(padding)")
+        precondition(count > 0 && padding >= 0,
+                     "grid needs count > 0 and padding >= 0, got \(count), \(padding)")
         let source = try Source.open(path)
         let n = min(count, source.imageCount)
         guard n > 0 else { throw DataError(path: path, "no images to draw") }
@@ -30,7 +31,8 @@ extension DataInspector {
         var grid = Image(channels: c, height: height, width: width)
         for (i, image) in images.enumerated() {
             precondition(image.channels == c && image.height == h && image.width == w,
-                         "grid tiles must share one shape: \(c)x\(h)x\(w) vs \(image.channels)x\(image.height)x\(image.width)")
+                         "grid tiles must share one shape: \(c)x\(h)x\(w) vs "
+                            + "\(image.channels)x\(image.height)x\(image.width)")
             let top = padding + (i / columns) * (h + padding)
             let left = padding + (i % columns) * (w + padding)
             for ch in 0 ..< c {

@@ -62,7 +62,8 @@ public enum DataInspector {
             for v in sample.image.pixels { stats.add(Double(v)) }
         }
         let s = data.sampleShape
-        return DataReport(path: path, kind: .imageFolder, count: data.count, shape: [s.channels, s.height, s.width],
+        return DataReport(path: path, kind: .imageFolder, count: data.count,
+                          shape: [s.channels, s.height, s.width],
                           elementType: nil, channels: s.channels, bitDepth: nil, colorType: nil,
                           classes: zip(data.classNames, counts).map { .init(name: $0, count: $1) },
                           minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, std: stats.std)

@@ -33,7 +33,8 @@ public struct ImageFolderDataset: Dataset {
         }
 
         public static func == (a: Options, b: Options) -> Bool {
-            a.channels == b.channels && a.resize?.height == b.resize?.height && a.resize?.width == b.resize?.width
+            a.channels == b.channels && a.resize?.height == b.resize?.height
+                && a.resize?.width == b.resize?.width
                 && a.alpha == b.alpha && a.maxPixels == b.maxPixels
         }
     }
@@ -83,14 +84,16 @@ public struct ImageFolderDataset: Dataset {
         for entry in entries {
             let header = try PNG.readHeader(path: entry.path)
             if header.width * header.height > options.maxPixels {
-                throw DataError(path: entry.path, "image is \(header.width)×\(header.height); expected at most "
+                throw DataError(path: entry.path,
+                                "image is \(header.width)×\(header.height); expected at most "
                     + "\(options.maxPixels) pixels")
             }
             anyColour = anyColour || header.naturalChannels == 3
             guard let reference = first else { first = (entry.path, header); continue }
             if options.resize == nil,
                header.width != reference.header.width || header.height != reference.header.height {
-                throw DataError(path: entry.path, "image is \(header.width)×\(header.height) (width×height) but "
+                throw DataError(path: entry.path,
+                                "image is \(header.width)×\(header.height) (width×height) but "
                     + "\(reference.path) is \(reference.header.width)×\(reference.header.height); "
                     + "all images must have one size, or set a resize")
             }
@@ -109,7 +112,8 @@ public struct ImageFolderDataset: Dataset {
     public func sample(at index: Int) throws -> Sample {
         precondition(index >= 0 && index < count, "ImageFolderDataset index \(index) outside 0..<\(count)")
         let entry = entries[index]
-        let pngOptions = PNGOptions(channels: sampleShape.channels, alpha: options.alpha, maxPixels: options.maxPixels)
+        let pngOptions = PNGOptions(channels: sampleShape.channels, alpha: options.alpha,
+                                    maxPixels: options.maxPixels)
         var image = try PNG.decode(path: entry.path, options: pngOptions)
         if image.height != sampleShape.height || image.width != sampleShape.width {
             guard options.resize != nil else {

@@ -57,7 +57,9 @@ public enum PNG {
         samples.bytes.withUnsafeBufferPointer { bytes in
             samples.words.withUnsafeBufferPointer { words in
                 let wide = !words.isEmpty
-                @inline(__always) func at(_ i: Int) -> Float { Float(wide ? Int(words[i]) : Int(bytes[i])) / maxValue }
+                @inline(__always) func at(_ i: Int) -> Float {
+                    Float(wide ? Int(words[i]) : Int(bytes[i])) / maxValue
+                }
                 for p in 0 ..< plane {
                     let base = p * stored
                     v.0 = at(base)

@@ -102,7 +102,11 @@ enum PNGShim {
         c.palette_alpha_entries = Int32(spec.paletteAlpha.count)
         if let key = spec.transparentColor {
             c.has_trns_color = 1
-            if key.count == 1 { c.trns_grey = key[0] } else { (c.trns_red, c.trns_green, c.trns_blue) = (key[0], key[1], key[2]) }
+            if key.count == 1 {
+                c.trns_grey = key[0]
+            } else {
+                (c.trns_red, c.trns_green, c.trns_blue) = (key[0], key[1], key[2])
+            }
         }
         c.compression_level = Int32(spec.compressionLevel)
         try spec.palette.withUnsafeBufferPointer { palette in
@@ -130,7 +134,8 @@ enum PNGShim {
         guard Int(status) != WB_PNG_OK else { return }
         let text = String(cString: message)
         if Int(status) == WB_PNG_TRUNCATED {
-            throw DataError(path: path, "truncated PNG: the file ends before the image data does (libpng: \(text))")
+            throw DataError(path: path,
+                            "truncated PNG: the file ends before the image data does (libpng: \(text))")
         }
         throw DataError(path: path, writing ? "cannot write PNG: \(text)" : "corrupt PNG (libpng: \(text))")
     }

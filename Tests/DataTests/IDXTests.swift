@@ -121,6 +121,26 @@ final class IDXTests: XCTestCase {
         assertDataError([huge, "expected 4294967296 bytes of data, found 2"]) { _ = try IDXArray(contentsOf: huge) }
     }
 
+    func testGzipSizeBoundAndConcatenatedMembers() throws {
+        let tmp = TemporaryFolder()
+        // A tiny gzip file whose header promises 4 GiB: rejected before allocating.
+        let path = tmp.file("bomb.gz")
+        let w = try GzipWriter(path: path, compressed: true)
+        try w.write([0, 0, 8, 2, 0, 1, 0, 0, 0, 1, 0, 0, 1, 2, 3])
+        try w.close()
+        assertDataError([path, "expected 4294967296 bytes of data, found fewer", "cannot inflate to that much"]) {
+            _ = try IDXArray(contentsOf: path)
+        }
+        // Two gzip members back to back inflate to one stream: the second is trailing data.
+        try IDXArray(dimensions: [3], values: [UInt8(1), 2, 3]).write(to: tmp.file("one.gz"))
+        let one = tmp.bytes("one.gz")
+        let two = tmp.write(one + one, to: "two.gz")
+        assertDataError([two, "expected 3 bytes of data, found 14", "11 trailing"]) { _ = try IDXArray(contentsOf: two) }
+        // Non-gzip bytes after the gzip stream are ignored by zlib, as by `gzip -d` (documented).
+        let garbage = tmp.write(one + Array("GARBAGE".utf8), to: "garbage.gz")
+        XCTAssertEqual(try IDXArray(contentsOf: garbage).bytes, [1, 2, 3])
+    }
+
     func testCorruptAndTruncatedGzip() throws {
         let tmp = TemporaryFolder()
         let array = IDXArray.Builder(type: .int32, count: 500).array([500])

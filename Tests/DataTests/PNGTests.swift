@@ -187,6 +187,15 @@ final class PNGTests: XCTestCase {
         assertDataError([jpeg, "not a PNG file", "looks like JPEG", "FF D8 FF E0"]) { _ = try PNG.decode(path: jpeg) }
         let gif = tmp.write(Array("GIF89a....".utf8), to: "anim.png")
         assertDataError([gif, "looks like GIF"]) { _ = try PNG.decode(path: gif) }
+        let signatures: [(String, [UInt8])] = [
+            ("BMP", Array("BM6\u{0}\u{0}\u{0}".utf8)), ("TIFF", [0x49, 0x49, 0x2A, 0, 8, 0, 0, 0]),
+            ("TIFF", [0x4D, 0x4D, 0, 0x2A, 0, 0, 0, 8]), ("WebP", Array("RIFF\u{1}\u{2}\u{3}\u{4}WEBPVP8 ".utf8)),
+            ("gzip", [0x1F, 0x8B, 8, 0, 0, 0, 0, 0]),
+        ]
+        for (name, head) in signatures {
+            let path = tmp.write(head, to: "sig-\(name).png")
+            assertDataError([path, "not a PNG file", "looks like \(name)"]) { _ = try PNG.decode(path: path) }
+        }
         let html = tmp.write(Array("<!DOCTYPE html>\n<html>".utf8), to: "page.png")
         assertDataError([html, "looks like HTML"]) { _ = try PNG.decode(path: html) }
         assertDataError([jpeg, "not a PNG file"]) { _ = try PNG.readHeader(path: jpeg) }
