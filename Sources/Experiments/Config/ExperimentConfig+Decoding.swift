@@ -55,8 +55,9 @@ extension ExperimentConfig {
         }
 
         let data = required("data", "the datasets").flatMap { decodeData($0, d) }
-        let augment = section("augment").flatMap { decodeList($0, "augment", d, what: "augmentation",
-                                                              tables: ExperimentSchema.augmentations) } ?? []
+        let augmentNode = section("augment")
+        let augment = augmentNode.flatMap { decodeList($0, "augment", d, what: "augmentation",
+                                                       tables: ExperimentSchema.augmentations) } ?? []
         let model = required("model", "the list of layers").flatMap { decodeModel($0, d) }
         let loss = decodeNamed(section("loss"), "loss", d, tables: ExperimentSchema.losses, defaultName: "cross_entropy")
             .map { LossConfig(name: $0.0, params: $0.1) }
@@ -82,7 +83,10 @@ extension ExperimentConfig {
               let name = top["name"]?.string else { return nil }
         let seed = top["seed"]?.int.map { UInt64($0) } ?? drawSeed()
         return ExperimentConfig(name: name, description: top["description"]?.string, seed: seed, data: data,
-                                augment: augment.map { AugmentConfig(name: $0.0, params: $0.1) },
+                                augment: augment.enumerated().map { i, entry in
+                                    AugmentConfig(name: entry.0, params: entry.1,
+                                                  mark: augmentNode?.items?[i].mark ?? .generated)
+                                },
                                 model: model, loss: loss, optimizer: optimizer, schedule: schedule,
                                 training: training, sweep: sweep, sweepValues: sweepValues)
     }
@@ -121,7 +125,12 @@ extension ExperimentConfig {
                 d.report(tableNode.mark, "model[\(i)].conv.table",
                          "expected one row per filter (\(filters) rows), found \(table.count) rows")
             }
-            return LayerConfig(name: name, params: params)
+            if name == "subsample", params["kind"]?.string == "lecun", let padding = params["padding"]?.int, padding != 0 {
+                let paddingNode = items[i].pairs?.first?.value["padding"] ?? items[i]
+                d.report(paddingNode.mark, "model[\(i)].subsample.padding",
+                         "expected 0 for kind: lecun (LeCun subsampling has no padding), found \(padding)")
+            }
+            return LayerConfig(name: name, params: params, mark: items[i].mark)
         }
     }
 

@@ -5,8 +5,9 @@ extension ExperimentConfig {
         func named(_ selector: String, _ name: String, _ params: Params) -> YAMLNode {
             .mapping([pair(selector, .scalar(name, .quoted))] + (params.node().pairs ?? []))
         }
-        func entry(_ name: String, _ params: Params) -> YAMLNode {
-            params.entries.isEmpty ? .scalar(name, .quoted) : .mapping([pair(name, params.node())])
+        /// Layers and augmentations keep their source marks, so sweep children still name file lines.
+        func entry(_ name: String, _ params: Params, _ mark: SourceMark) -> YAMLNode {
+            params.entries.isEmpty ? .scalar(name, .quoted, mark: mark) : .mapping([pair(name, params.node())], mark: mark)
         }
         var dataPairs = [pair("train", named("format", data.train.format, data.train.params))]
         if let test = data.test { dataPairs.append(pair("test", named("format", test.format, test.params))) }
@@ -25,8 +26,8 @@ extension ExperimentConfig {
         pairs += [
             pair("seed", .scalar(String(seed))),
             pair("data", .mapping(dataPairs)),
-            pair("augment", .sequence(augment.map { entry($0.name, $0.params) })),
-            pair("model", .sequence(model.map { entry($0.name, $0.params) })),
+            pair("augment", .sequence(augment.map { entry($0.name, $0.params, $0.mark) })),
+            pair("model", .sequence(model.map { entry($0.name, $0.params, $0.mark) })),
             pair("loss", named("name", loss.name, loss.params)),
             pair("optimizer", named("name", optimizer.name, optimizer.params)),
             pair("schedule", named("name", schedule.name, schedule.params)),

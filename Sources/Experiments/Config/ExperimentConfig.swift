@@ -65,14 +65,32 @@ public protocol NamedConfig: Equatable, Sendable {
 public struct LayerConfig: NamedConfig {
     public var name: String
     public var params: Params
-    public init(name: String, params: Params) { (self.name, self.params) = (name, params) }
+    /// Where the entry was written, so later checks (shapes) can name its line; not part of equality.
+    public var mark: SourceMark
+
+    public init(name: String, params: Params) { (self.name, self.params, self.mark) = (name, params, .generated) }
+
+    public init(name: String, params: Params, mark: SourceMark) {
+        (self.name, self.params, self.mark) = (name, params, mark)
+    }
+
+    public static func == (a: LayerConfig, b: LayerConfig) -> Bool { a.name == b.name && a.params == b.params }
 }
 
 /// One entry of `augment:`, e.g. `hflip` with `p`.
 public struct AugmentConfig: NamedConfig {
     public var name: String
     public var params: Params
-    public init(name: String, params: Params) { (self.name, self.params) = (name, params) }
+    /// Where the entry was written, so later checks (shapes) can name its line; not part of equality.
+    public var mark: SourceMark
+
+    public init(name: String, params: Params) { (self.name, self.params, self.mark) = (name, params, .generated) }
+
+    public init(name: String, params: Params, mark: SourceMark) {
+        (self.name, self.params, self.mark) = (name, params, mark)
+    }
+
+    public static func == (a: AugmentConfig, b: AugmentConfig) -> Bool { a.name == b.name && a.params == b.params }
 }
 
 /// `loss:` — cross_entropy (label_smoothing), mse or nll.
