@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Classes are the sub-folders of `root`, sorted by name; label `i` is `classNames[i]`. In each
 /// class folder the images are the files whose name ends in `.png` (any case) and does not start
-/// with `.` (so macOS `._x.png` resource forks are skipped); other files are ignored. Files are
-/// sorted by name, so the order — and hence a seeded shuffle — is the same on every machine.
+/// with `.` (so macOS `._x.png` resource forks are skipped); other files and deeper sub-folders are
+/// ignored. Files are sorted by name, so the order — and hence a seeded shuffle — is the same on
+/// every machine.
 ///
 /// Opening reads every file's IHDR (33 bytes) and checks that all images have the same size,
 /// naming the odd file and both sizes, unless `resize` is set. Images are decoded lazily in

@@ -11,7 +11,10 @@ import Foundation
 public enum PNG {
     /// Reads only the signature and IHDR chunk (the first 33 bytes): cheap size checks.
     public static func readHeader(path: String) throws -> PNGHeader {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            _ = try readFile(path)  // throws the precise reason: no such file, folder, unreadable
             throw DataError(path: path, "cannot open for reading")
         }
         defer { try? handle.close() }

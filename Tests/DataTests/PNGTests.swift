@@ -124,6 +124,16 @@ final class PNGTests: XCTestCase {
                        [0.5, 1, 0])
     }
 
+    func testLowBitGreyColourKey() throws {
+        let tmp = TemporaryFolder()
+        var spec = Spec(width: 4, height: 1, bitDepth: 2, colorType: .grey)
+        spec.transparentColor = [1]
+        let path = try PNGFixtures.write(tmp, "key2.png", spec: spec, samples: [0, 1, 2, 3])
+        XCTAssertEqual(try PNG.decode(path: path).pixels, [0, 1.0 / 3, 2.0 / 3, 1])
+        XCTAssertEqual(try PNG.decode(path: path, options: PNGOptions(alpha: .composite(background: 0.75))).pixels,
+                       [0, 0.75, 2.0 / 3, 1])
+    }
+
     func testInterlacedDecodesIdenticalToTwin() throws {
         let tmp = TemporaryFolder()
         for (type, depth) in [(PNGColorType.rgba, 16), (.rgb, 8), (.grey, 4), (.greyAlpha, 8)] {
@@ -229,5 +239,7 @@ final class PNGTests: XCTestCase {
         }
         let missing = tmp.file("missing.png")
         assertDataError([missing, "no such file"]) { _ = try PNG.decode(path: missing) }
+        assertDataError([missing, "no such file"]) { _ = try PNG.readHeader(path: missing) }
+        assertDataError([tmp.path, "is a folder"]) { _ = try PNG.readHeader(path: tmp.path) }
     }
 }
