@@ -149,3 +149,11 @@ final class ConfigErrorTests: XCTestCase {
         XCTAssertTrue(found[0].hasPrefix("DIR/exp.yaml:2:1: invalid YAML: did not find expected ',' or ']'"), found[0])
     }
 }
+
+extension ConfigErrorTests {
+    func testChannelsAreOneOrThree() {
+        let text = ConfigFixture.minimal.replacingOccurrences(
+            of: "labels: data/train-labels.gz}\n", with: "labels: data/train-labels.gz}\n  channels: 2\n")
+        XCTAssertEqual(fx.errors(text), ["DIR/exp.yaml:4:13: data.channels: expected 1 or 3, found 2"])
+    }
+}

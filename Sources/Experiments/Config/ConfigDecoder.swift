@@ -88,6 +88,9 @@ final class ConfigDecoder {
         case let .double(bound):
             guard let v = node.scalarValue?.number, bound.contains(v) else { return fail() }
             return .double(v)
+        case let .intChoice(values):
+            guard case let .int(v)? = node.scalarValue, values.contains(v) else { return fail() }
+            return .int(v)
         case .bool:
             guard case let .bool(v)? = node.scalarValue else { return fail() }
             return .bool(v)

@@ -149,9 +149,6 @@ extension ExperimentConfig {
         }
         let train = source("train"), test = source("test")
         let channels = params["channels"]?.int ?? 1
-        if channels == 2, let channelsNode = node["channels"] {
-            d.mismatch(channelsNode, "data.channels", expected: "1 or 3")
-        }
         if params["resize"] != nil, train?.format != "folder", test?.format != "folder", let resizeNode = node["resize"] {
             d.report(resizeNode.mark, "data.resize", "expected a folder dataset to resize, found only idx datasets")
         }

@@ -15,7 +15,7 @@ public enum ExperimentSchema {
                                   "optimizer", "schedule", "training", "sweep", "sweep_values"]
 
     public static let data: [KeySpec] = [
-        KeySpec("channels", .int(Bound(min: 1, max: 3)), .value(.int(1)), "Image channels: 1 (grey) or 3 (RGB)."),
+        KeySpec("channels", .intChoice([1, 3]), .value(.int(1)), "Image channels: 1 (grey) or 3 (RGB)."),
         KeySpec("resize", .ints(.atLeastOne, count: 2), .optional,
                 "[height, width]: folder images are resized (bilinear) instead of rejected when sizes differ."),
         KeySpec("validation", .double(.fraction), .value(.double(0)),

@@ -46,6 +46,8 @@ public enum ValueType: Equatable, Sendable {
     case bool
     case string
     case choice([String])
+    /// One of a few integers, e.g. channels 1 or 3.
+    case intChoice([Int])
     /// A file or folder path; relative paths resolve against the experiment file's folder (or the
     /// working directory for `--set` values). The path must exist.
     case path
@@ -67,6 +69,8 @@ public enum ValueType: Equatable, Sendable {
         case .bool: return "true or false"
         case .string: return "a string"
         case let .choice(names): return "one of " + names.joined(separator: ", ")
+        case let .intChoice(values):
+            return values.dropLast().map(String.init).joined(separator: ", ") + " or " + String(values.last!)
         case .path: return "a path to an existing file or folder"
         case let .ints(b, count):
             return "a list of \(count.map(String.init) ?? "") integers\(with(b))".replacingOccurrences(of: "of  ", with: "of ")
