@@ -248,4 +248,24 @@ final class GeometricAugmentationTests: XCTestCase {
         for (step, expected) in steps { XCTAssertEqual(step.description, expected) }
         XCTAssertEqual(AugmentationPipeline([]).description, "none")
     }
+
+    func testBilinearSamplerInteriorBorderAndOutside() {
+        // 2×3 plane: row 0 = 0 1 2, row 1 = 3 4 5; fill 10.
+        let plane: [Float] = [0, 1, 2, 3, 4, 5]
+        let sampler = BilinearSampler(height: 2, width: 3, fill: 10)
+        plane.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!
+            XCTAssertEqual(sampler.sample(base, x: 1, y: 1), 4)
+            XCTAssertEqual(sampler.sample(base, x: 2, y: 1), 5, "last row and column exact")
+            XCTAssertEqual(sampler.sample(base, x: 0.5, y: 0.5), 2, accuracy: 1e-6)  // (0+1+3+4)/4
+            XCTAssertEqual(sampler.sample(base, x: 1.25, y: 0), 1.25, accuracy: 1e-6)
+            XCTAssertEqual(sampler.sample(base, x: -0.5, y: 0), 5, accuracy: 1e-6)  // (10 + 0)/2
+            XCTAssertEqual(sampler.sample(base, x: 2.5, y: 1), 7.5, accuracy: 1e-6)  // (5 + 10)/2
+            XCTAssertEqual(sampler.sample(base, x: 1, y: -0.25), 3.25, accuracy: 1e-6)  // 0.25·10 + 0.75·1
+            XCTAssertEqual(sampler.sample(base, x: -1, y: 0), 10)
+            XCTAssertEqual(sampler.sample(base, x: 0, y: 7), 10)
+            XCTAssertEqual(sampler.sample(base, x: .nan, y: 0), 10)
+            XCTAssertEqual(sampler.sample(base, x: -1e-9, y: 0), 0, accuracy: 1e-6)
+        }
+    }
 }

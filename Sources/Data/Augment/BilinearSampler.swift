@@ -19,7 +19,7 @@
         // Far outside (also NaN-safe): nothing to blend.
         guard x > -1 && x < Float(width) && y > -1 && y < Float(height) else { return fill }
         // floor without a libm call: x + 1 > 0 truncates to floor(x + 1); fix the rare rounding up.
-        // (Wrapping integer arithmetic: every value here is small, and overflow checks cost a third.)
+        // (Wrapping integer arithmetic: every value here is a small pixel index.)
         var x0 = Int(x + 1) &- 1
         var y0 = Int(y + 1) &- 1
         if Float(x0) > x { x0 &-= 1 }
@@ -30,7 +30,10 @@
         let v01: Float
         let v10: Float
         let v11: Float
-        if x0 >= 0 && x0 &+ 1 < width && y0 >= 0 && y0 &+ 1 < height {
+        // Interior (one unsigned compare per axis also rejects x0 = -1): read the 2×2 block directly.
+        if UInt(bitPattern: x0) < UInt(bitPattern: width &- 1)
+            && UInt(bitPattern: y0) < UInt(bitPattern: height &- 1)
+        {
             let p = plane + (y0 &* width &+ x0)
             (v00, v01, v10, v11) = (p[0], p[1], p[width], p[width &+ 1])
         } else {
