@@ -63,7 +63,7 @@ extension ExperimentConfig {
             .map { LossConfig(name: $0.0, params: $0.1) }
         let optimizer = decodeNamed(section("optimizer"), "optimizer", d, tables: ExperimentSchema.optimizers,
                                     defaultName: "sgd").map { OptimizerConfig(name: $0.0, params: $0.1) }
-        if let optimizer, optimizer.params["nesterov"]?.bool == true, optimizer.params.double("momentum") == 0 {
+        if let optimizer, optimizer.params["nesterov"]?.bool == true, optimizer.params["momentum"]?.double == 0 {
             let node = section("optimizer")?["nesterov"] ?? root
             d.report(node.mark, "optimizer.nesterov", "expected momentum > 0 with nesterov: true, found momentum 0")
         }
