@@ -64,6 +64,7 @@ struct SweepCommand: Command {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: context.executablePath)
                 process.arguments = ["run", configs[next].path, "--store", store.root.path, "--sweep-id", sweepID]
+                process.standardOutput = FileHandle.nullDevice  // the child prints only its id; listed below
                 process.terminationHandler = { _ in finished.signal() }
                 do {
                     try process.run()

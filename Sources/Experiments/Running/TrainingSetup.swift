@@ -22,10 +22,7 @@ public struct TrainingSetup {
     }
 
     /// Builds the setup for `config`. Replaceable (tests, or a different back end).
-    nonisolated(unsafe) public static var builder: (ExperimentConfig) throws -> TrainingSetup = { config in
-        throw CLIError.failure("training is not available in this build: the network/trainer back end "
-                               + "has not been wired to the experiment config yet")
-    }
+    nonisolated(unsafe) public static var builder: (ExperimentConfig) throws -> TrainingSetup = { try make($0) }
 
     /// The data files named by `config` (train and test; images/labels or folder).
     public static func dataFiles(of config: ExperimentConfig) -> [(key: String, path: String)] {

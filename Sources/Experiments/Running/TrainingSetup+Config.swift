@@ -1,0 +1,47 @@
+import Foundation
+import WorkbenchData
+import WorkbenchModel
+import WorkbenchRandom
+
+extension TrainingSetup {
+    /// Builds the setup an experiment config describes, checking data and shapes first:
+    /// - the training set, split by `data.validation` with `seed.derived(split)`;
+    /// - the training stream (shuffle by (seed, epoch), augmentation by (seed, epoch, sample) —
+    ///   see `BatchStream`), validation and test streams without augmentation;
+    /// - the network initialised from the seed (`seed.derived(initialisation, layer)`), the trainer
+    ///   (dropout by (seed, step, chunk)), the loss, optimizer and schedule.
+    public static func make(_ config: ExperimentConfig) throws -> TrainingSetup {
+        let root = SplitMix64(seed: config.seed)
+        let training = config.training
+        let full = try config.makeTrainDataset()
+        let (trainSet, validationSet) = split(full, fraction: config.data.validation,
+                                              rng: root.derived(RandomStream.split.rawValue))
+        let testSet = try config.makeTestDataset()
+        let network = try config.checkedNetwork(train: full, test: testSet)
+        let normalization = config.makeNormalization()
+        let train = try BatchStream(dataset: trainSet, batchSize: training.batchSize, shuffle: true,
+                                    dropLast: training.dropLast, augmentation: config.makeAugmentation(),
+                                    normalization: normalization, seed: root, workers: training.workers)
+        let validation = try validationSet.map {
+            try BatchStream.evaluation(dataset: $0, batchSize: training.batchSize, normalization: normalization,
+                                       workers: training.workers)
+        }
+        let test = try testSet.map {
+            try BatchStream.evaluation(dataset: $0, batchSize: training.batchSize, normalization: normalization,
+                                       workers: training.workers)
+        }
+        let trainer = Trainer(network: network, threads: training.threads, chunkSize: training.chunk, random: root)
+        trainer.maxGradientNorm = config.optimizer.clipNorm
+        let model = NetworkModel(trainer: trainer, loss: config.makeLoss(), optimizer: config.makeOptimizer())
+        let plan = TrainingPlan(epochs: training.epochs, train: train, validation: validation, test: test,
+                                schedule: config.makeSchedule())
+        return TrainingSetup(plan: plan, model: model, dataFiles: dataFiles(of: config), threads: training.threads)
+    }
+
+    /// Train and validation parts (validation nil when the fraction is 0).
+    static func split<D: Dataset>(_ dataset: D, fraction: Double, rng: SplitMix64) -> (any Dataset, (any Dataset)?) {
+        guard fraction > 0 else { return (dataset, nil) }
+        let parts = TrainValidationSplit(dataset, validationFraction: fraction, rng: rng)
+        return (parts.train, parts.validation)
+    }
+}
