@@ -117,6 +117,15 @@ extension ConfigBuilderTests {
         XCTAssertNil(c.makeNormalization())
         XCTAssertTrue(c.makeAugmentation().steps.isEmpty)
 
+        XCTAssertNil(c.splitValidation(train).validation, "validation 0 keeps every sample for training")
+        XCTAssertEqual(c.splitValidation(train).train.count, 3)
+        let held = try fx.load(text.replacingOccurrences(of: "  test:", with: "  validation: 0.34\n  test:"))
+        let parts = held.splitValidation(try held.makeTrainDataset())
+        XCTAssertEqual(parts.train.count, 2)
+        XCTAssertEqual(parts.validation?.count, 1, "round(0.34 × 3) = 1 sample held out")
+        let again = held.splitValidation(try held.makeTrainDataset())
+        XCTAssertEqual(try parts.validation?.sample(at: 0).label, try again.validation?.sample(at: 0).label)
+
         let rgb = try fx.load(text.replacingOccurrences(of: "  test:", with: "  channels: 3\n  test:"))
         XCTAssertThrowsError(try rgb.makeTrainDataset()) { error in
             XCTAssertEqual("\(error)", "idx: data.train: expected 3-channel images (data.channels), found 1 channels in "

@@ -89,4 +89,17 @@ final class ResolvedConfigTests: XCTestCase {
         XCTAssertLessThan(keys.firstIndex(of: "model.0.conv.filters")!, keys.firstIndex(of: "model.6.dense.units")!)
         XCTAssertLessThan(keys.firstIndex(of: "data.train.format")!, keys.firstIndex(of: "training.epochs")!)
     }
+
+    func testAwkwardStringsRoundTrip() throws {
+        let awkward = ["a: b", "# not a comment", "- item", "[x]", "{a: 1}", "&anchor", "*alias", "!tag", "%x", "@x",
+                       "`x", "line\nbreak", "tab\there", "  padded  ", "ünïcødé ✓", "'single'", "\"double\"", "null",
+                       "0o17", "0x1F", ".inf", "~", "yes", "Off", "1_000", "a\\b"]
+        for text in awkward {
+            let tree = YAMLNode.mapping([YAMLPair(key: text, value: .scalar(text, .quoted))])
+            let yaml = try YAMLEmitter.emit(tree)
+            let back = try XCTUnwrap(YAMLReader.read(text: yaml, origin: "t"), text)
+            XCTAssertEqual(back.pairs?.first?.key, text, "key \(text) via \(yaml)")
+            XCTAssertEqual(back.pairs?.first?.value.scalarValue, .string(text), "value \(text) via \(yaml)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import WorkbenchData
+import WorkbenchRandom
 
 extension ExperimentConfig {
     /// Opens one dataset of the `data:` section (IDX files or an image folder with the section's
@@ -28,6 +29,16 @@ extension ExperimentConfig {
     /// The test dataset, if the file names one.
     public func makeTestDataset() throws -> (any Dataset)? {
         try data.test.map { try makeDataset($0, key: "data.test") }
+    }
+
+    /// Splits the training set by `data.validation` with the experiment seed (the data layer derives
+    /// `RandomStream.split` from it): (training part, validation part or nil when the fraction is 0).
+    public func splitValidation(_ dataset: any Dataset) -> (train: any Dataset, validation: (any Dataset)?) {
+        func split<D: Dataset>(_ d: D) -> (train: any Dataset, validation: (any Dataset)?) {
+            let parts = TrainValidationSplit(d, validationFraction: data.validation, rng: SplitMix64(seed: seed))
+            return (parts.train, parts.validation.count > 0 ? parts.validation : nil)
+        }
+        return split(dataset)
     }
 
     /// The `augment:` list as one pipeline, in file order.
