@@ -47,20 +47,37 @@ struct SweepCommand: Command {
         }
         let failed = statuses.filter { $0 != 0 }.count
         if failed > 0 {
-            context.console.error("error: \(failed) of \(children.count) sweep runs did not complete")
+            let notStarted = statuses.filter { $0 == -1 }.count
+            context.console.error("error: \(failed) of \(children.count) sweep runs did not complete"
+                                  + (notStarted > 0 ? " (\(notStarted) never started)" : ""))
             return ExitStatus.failure
         }
         return ExitStatus.success
     }
 
-    /// Starts `workbench run` for every child config, at most `jobs` at once; returns their exit statuses.
+    /// Starts `workbench run` for every child config, at most `jobs` at once; returns their exit
+    /// statuses (-1 for children never started). On SIGINT or SIGTERM no further child starts; SIGTERM
+    /// is passed on to the running children (a terminal's Ctrl-C reaches them directly, as they share
+    /// its process group), which then stop as interrupted runs.
     private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws -> [Int32] {
+        final class Running: @unchecked Sendable {
+            let lock = NSLock()
+            var processes: [Int: Process] = [:]
+        }
         var statuses = [Int32](repeating: -1, count: configs.count)
-        var running: [Int: Process] = [:]
+        let running = Running()
         let finished = DispatchSemaphore(value: 0)
+        let stop = StopRequest()
+        let console = context.console
+        stop.installSignalHandlers { signal in
+            console.error("sweep: stopping; no further runs will start")
+            guard signal == SIGTERM else { return }
+            running.lock.withLock { for process in running.processes.values { kill(process.processIdentifier, SIGTERM) } }
+        }
+        defer { stop.removeSignalHandlers() }
         var next = 0
-        while next < configs.count || !running.isEmpty {
-            while next < configs.count && running.count < jobs {
+        while (next < configs.count && !stop.isRequested) || !running.lock.withLock({ running.processes.isEmpty }) {
+            while next < configs.count && !stop.isRequested && running.lock.withLock({ running.processes.count }) < jobs {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: context.executablePath)
                 process.arguments = ["run", configs[next].path, "--store", store.root.path, "--sweep-id", sweepID]
@@ -71,13 +88,16 @@ struct SweepCommand: Command {
                 } catch {
                     throw CLIError.failure("cannot start \(context.executablePath): \(error.localizedDescription)")
                 }
-                running[next] = process
+                running.lock.withLock { running.processes[next] = process }
                 next += 1
             }
+            if running.lock.withLock({ running.processes.isEmpty }) { break }
             finished.wait()
-            for (index, process) in running where !process.isRunning {
-                statuses[index] = process.terminationStatus
-                running[index] = nil
+            running.lock.withLock {
+                for (index, process) in running.processes where !process.isRunning {
+                    statuses[index] = process.terminationStatus
+                    running.processes[index] = nil
+                }
             }
         }
         return statuses
