@@ -13,6 +13,12 @@ import WorkbenchRandom
 /// Batch normalisation: each chunk normalises with its own statistics (data-parallel BN without
 /// synchronisation, as PyTorch's `DataParallel`), so results depend on `chunkSize` but not on the
 /// thread count. The master's running statistics take each chunk's statistics in chunk order.
+/// A trailing chunk of a single sample is folded into the chunk before it (so a dense batch norm
+/// never sees a one-sample "batch"); which samples form a chunk still depends only on N and
+/// `chunkSize`.
+///
+/// Memory: training keeps one replica per chunk of the largest batch seen (batch 64, chunk 16: 4
+/// replicas); evaluation works through any number of samples with at most 4·threads replicas.
 public final class Trainer {
     /// The master network: optimizers update its parameters; evaluation and saving use it.
     public let network: Network
@@ -73,7 +79,8 @@ public final class Trainer {
         precondition(n > 0, "trainStep needs a non-empty batch")
         precondition(images.count == n * network.inputSize,
                      "trainStep: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
-        let chunks = prepare(count: n)
+        let chunks = chunkCount(n)
+        prepare(chunks: chunks)
         let step = self.step
         runChunks(chunks) { c in
             let slot = self.slots[c]
@@ -81,7 +88,8 @@ public final class Trainer {
             slot.replica.zeroGradients()
             let context = ForwardContext(
                 training: true, random: self.random.derived(RandomStream.dropout.rawValue, UInt64(step), UInt64(c)))
-            self.runForward(chunk: c, count: n, images: images, labels: labels, loss: loss, context: context)
+            self.runForward(slot: c, samples: self.chunkRange(c, of: n, chunks: chunks), images: images,
+                            labels: labels, loss: loss, context: context)
             slot.replica.backward(slot.outputGradient)
         }
         // Fixed-order reduction: master = (chunk 0 + chunk 1 + ...) / N.
@@ -120,19 +128,42 @@ public final class Trainer {
         precondition(n > 0, "evaluate needs a non-empty batch")
         precondition(images.count == n * network.inputSize,
                      "evaluate: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
-        let chunks = prepare(count: n)
-        runChunks(chunks) { c in
-            self.slots[c].replica.copyValues(from: self.network)
-            self.runForward(chunk: c, count: n, images: images, labels: labels, loss: loss, context: .evaluation)
+        let chunks = chunkCount(n)
+        // Work through the chunks in groups that reuse at most 4·threads replicas; losses are still
+        // summed in sample order, so the result does not depend on the grouping.
+        let group = min(chunks, 4 * threads)
+        prepare(chunks: group)
+        for slot in slots.prefix(group) { slot.replica.copyValues(from: network) }
+        var total = 0.0, correct = 0
+        for first in stride(from: 0, to: chunks, by: group) {
+            let count = min(group, chunks - first)
+            runChunks(count) { s in
+                self.runForward(slot: s, samples: self.chunkRange(first + s, of: n, chunks: chunks), images: images,
+                                labels: labels, loss: loss, context: .evaluation)
+            }
+            for s in 0..<count {
+                for l in slots[s].losses { total += Double(l) }
+                correct += slots[s].correct
+            }
         }
-        return summarize(chunks: chunks, count: n)
+        return BatchResult(loss: Float(total / Double(n)), correct: correct, count: n, gradientNorm: nil)
     }
 
-    /// Makes sure there are enough replicas and per-chunk buffers; returns the number of chunks.
-    private func prepare(count n: Int) -> Int {
+    /// Number of chunks for a batch of n: ⌈n / chunkSize⌉, minus one when the last would hold a
+    /// single sample (it is folded into the previous chunk).
+    public func chunkCount(_ n: Int) -> Int {
         let chunks = (n + chunkSize - 1) / chunkSize
+        return chunks > 1 && n % chunkSize == 1 ? chunks - 1 : chunks
+    }
+
+    /// The samples of chunk c.
+    func chunkRange(_ c: Int, of n: Int, chunks: Int) -> Range<Int> {
+        (c * chunkSize)..<(c == chunks - 1 ? n : (c + 1) * chunkSize)
+    }
+
+    /// Makes sure there are enough replicas and per-chunk buffers.
+    private func prepare(chunks: Int) {
         while slots.count < chunks { slots.append(Chunk(replica: network.replica())) }
-        return chunks
     }
 
     /// Runs `body(c)` for every chunk, on `threads` workers taking chunks c ≡ worker (mod threads).
@@ -147,12 +178,12 @@ public final class Trainer {
         }
     }
 
-    /// Forward and loss for chunk c on its replica; fills that chunk's losses, correct count and
-    /// output gradient (only chunk c's slots are touched, so chunks may run concurrently).
-    private func runForward(chunk c: Int, count n: Int, images: [Float], labels: [Int], loss: Loss,
+    /// Forward and loss for `samples` on slot s's replica; fills that slot's losses, correct count
+    /// and output gradient (only slot s is touched, so slots may run concurrently).
+    private func runForward(slot s: Int, samples: Range<Int>, images: [Float], labels: [Int], loss: Loss,
                             context: ForwardContext) {
-        let slot = slots[c]
-        let start = c * chunkSize, end = min(n, start + chunkSize)
+        let slot = slots[s]
+        let start = samples.lowerBound, end = samples.upperBound
         let size = network.inputSize
         let input = Tensor(shape: [end - start] + network.inputShape, storage: Array(images[(start * size)..<(end * size)]))
         let output = slot.replica.forward(input, context: context)

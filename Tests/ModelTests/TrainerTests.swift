@@ -97,6 +97,33 @@ final class TrainerTests: XCTestCase {
         }.count)
     }
 
+    func testSingleSampleTailIsFoldedAndEvaluationIsGroupedDeterministically() throws {
+        let net = try smallNetwork()
+        let trainer = Trainer(network: net, threads: 2, chunkSize: 8, random: SplitMix64(seed: 5))
+        XCTAssertEqual(trainer.chunkCount(17), 2, "8 + 9, not 8 + 8 + 1")
+        XCTAssertEqual(trainer.chunkCount(18), 3)
+        XCTAssertEqual(trainer.chunkCount(1), 1)
+        let (images, labels) = smallBatch(17, seed: 4)
+        // Would trap in the dense batch norm (one value per channel) if the tail stayed alone.
+        let result = trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(), optimizer: SGD(),
+                                       learningRate: 0.1)
+        XCTAssertTrue(result.loss.isFinite)
+        // Evaluation over many chunks (40 chunks, groups of 8 or 4 replicas) equals evaluation piecewise.
+        let (many, manyLabels) = smallBatch(320, seed: 6)
+        let whole = trainer.evaluate(images: many, labels: manyLabels, loss: SoftmaxCrossEntropy())
+        let single = Trainer(network: net, threads: 1, chunkSize: 8, random: SplitMix64(seed: 5))
+        XCTAssertEqual(single.evaluate(images: many, labels: manyLabels, loss: SoftmaxCrossEntropy()), whole)
+        var total = 0.0, correct = 0
+        for part in 0..<4 {
+            let r = single.evaluate(images: Array(many[(part * 80 * 64)..<((part + 1) * 80 * 64)]),
+                                    labels: Array(manyLabels[(part * 80)..<((part + 1) * 80)]), loss: SoftmaxCrossEntropy())
+            total += Double(r.loss) * 80
+            correct += r.correct
+        }
+        XCTAssertEqual(Double(whole.loss), total / 320, accuracy: 1e-6)
+        XCTAssertEqual(whole.correct, correct)
+    }
+
     func testLeNet5LearnsSeparablePatterns() throws {
         let net = try Network(specs: LeNet.lenet5(classes: 4), inputShape: [1, 32, 32], rng: SplitMix64(seed: 1998))
         let trainer = Trainer(network: net, threads: 2, random: SplitMix64(seed: 7))

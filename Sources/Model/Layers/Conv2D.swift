@@ -90,7 +90,7 @@ public final class Conv2D: Layer {
         var output = Tensor(zeros: [n, outChannels, oh, ow])
         input.storage.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { col in
-                effectiveWeight.withUnsafeBufferPointer { wt in
+                withEffectiveWeight { wt in
                     output.storage.withUnsafeMutableBufferPointer { y in
                         for s in 0..<n {
                             let colN = col.baseAddress! + s * k * p
@@ -126,7 +126,7 @@ public final class Conv2D: Layer {
         var gradColumns = [Float](repeating: 0, count: k * p)
         gradOutput.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { col in
-                effectiveWeight.withUnsafeBufferPointer { wt in
+                withEffectiveWeight { wt in
                     weight.grad.storage.withUnsafeMutableBufferPointer { dw in
                         gradColumns.withUnsafeMutableBufferPointer { dcol in
                             gradInput.storage.withUnsafeMutableBufferPointer { dx in
@@ -174,13 +174,19 @@ public final class Conv2D: Layer {
         return copy
     }
 
+    /// The weights the convolution uses: masked by the connection table, or the weights themselves.
+    private func withEffectiveWeight<R>(_ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        mask == nil ? weight.value.storage.withUnsafeBufferPointer(body) : effectiveWeight.withUnsafeBufferPointer(body)
+    }
+
     private func updateEffectiveWeight() {
+        guard let mask else { return }
         if effectiveWeight.count != weight.value.count {
             effectiveWeight = [Float](repeating: 0, count: weight.value.count)
         }
         let area = kernelHeight * kernelWidth
         for i in 0..<effectiveWeight.count {
-            effectiveWeight[i] = mask.map { $0[i / area] * weight.value.storage[i] } ?? weight.value.storage[i]
+            effectiveWeight[i] = mask[i / area] * weight.value.storage[i]
         }
     }
 
