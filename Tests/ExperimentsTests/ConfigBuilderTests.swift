@@ -1,6 +1,7 @@
 import WorkbenchData
 import WorkbenchModel
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// The config maps onto the model's optimizers, losses and schedules and the data layer's datasets,
@@ -12,8 +13,9 @@ final class ConfigBuilderTests: XCTestCase {
     override func tearDown() { fx = nil }
 
     func testOptimizersCarryTheirHyperParameters() throws {
-        let sgd = try fx.load(ConfigFixture.minimal + "optimizer: {name: sgd, momentum: 0.9, nesterov: true, "
-            + "weight_decay: 5e-4, clip_norm: 2}\n")
+        let sgd = try fx.load(
+            ConfigFixture.minimal + "optimizer: {name: sgd, momentum: 0.9, nesterov: true, "
+                + "weight_decay: 5e-4, clip_norm: 2}\n")
         let s = try XCTUnwrap(sgd.makeOptimizer() as? SGD)
         XCTAssertEqual(s.momentum, 0.9)
         XCTAssertTrue(s.nesterov)
@@ -27,8 +29,9 @@ final class ConfigBuilderTests: XCTestCase {
     }
 
     func testLosses() throws {
-        let ce = try XCTUnwrap(try fx.load(ConfigFixture.minimal + "loss: {name: cross_entropy, label_smoothing: 0.1}\n")
-            .makeLoss() as? SoftmaxCrossEntropy)
+        let ce = try XCTUnwrap(
+            try fx.load(ConfigFixture.minimal + "loss: {name: cross_entropy, label_smoothing: 0.1}\n")
+                .makeLoss() as? SoftmaxCrossEntropy)
         XCTAssertEqual(ce, SoftmaxCrossEntropy(labelSmoothing: 0.1))
         XCTAssertTrue(try fx.load(ConfigFixture.minimal + "loss: mse\n").makeLoss() is MeanSquaredError)
         XCTAssertTrue(try fx.load(ConfigFixture.minimal + "loss: nll\n").makeLoss() is NegativeLogLikelihood)
@@ -36,8 +39,9 @@ final class ConfigBuilderTests: XCTestCase {
 
     func testSchedulesGiveTheHandComputedRates() throws {
         func rates(_ schedule: String, epochs: Int = 4, steps: [Int]) throws -> [Float] {
-            let c = try fx.load(ConfigFixture.minimal + "optimizer: {lr: 0.1}\ntraining: {epochs: \(epochs)}\n"
-                + "schedule: \(schedule)\n")
+            let c = try fx.load(
+                ConfigFixture.minimal + "optimizer: {lr: 0.1}\ntraining: {epochs: \(epochs)}\n"
+                    + "schedule: \(schedule)\n")
             let s = c.makeSchedule()
             return steps.map { s.learningRate(atStep: $0, stepsPerEpoch: 10) }
         }
@@ -46,8 +50,11 @@ final class ConfigBuilderTests: XCTestCase {
             for (x, y) in zip(a, b) { XCTAssertEqual(Double(x), y, accuracy: 1e-6, line: line) }
         }
         close(try rates("constant", steps: [0, 39]), [0.1, 0.1])
-        close(try rates("{name: step, every: 2, gamma: 0.5}", steps: [0, 19, 20, 39]), [0.1, 0.1, 0.05, 0.05])
-        close(try rates("{name: multistep, milestones: [1, 3]}", steps: [9, 10, 29, 30]), [0.1, 0.01, 0.01, 0.001])
+        close(
+            try rates("{name: step, every: 2, gamma: 0.5}", steps: [0, 19, 20, 39]), [0.1, 0.1, 0.05, 0.05])
+        close(
+            try rates("{name: multistep, milestones: [1, 3]}", steps: [9, 10, 29, 30]),
+            [0.1, 0.01, 0.01, 0.001])
         close(try rates("{name: exponential, gamma: 0.5}", steps: [0, 10, 20]), [0.1, 0.05, 0.025])
         // Cosine from 0.1 to 0 over 40 steps: halfway is 0.05.
         close(try rates("{name: cosine}", steps: [0, 20]), [0.1, 0.05])
@@ -58,7 +65,8 @@ final class ConfigBuilderTests: XCTestCase {
     }
 
     func testAugmentationsAndNormalisation() throws {
-        let c = try fx.load("""
+        let c = try fx.load(
+            """
             name: aug
             model: [flatten, {dense: {units: 2}}]
             augment:
@@ -128,8 +136,10 @@ extension ConfigBuilderTests {
 
         let rgb = try fx.load(text.replacingOccurrences(of: "  test:", with: "  channels: 3\n  test:"))
         XCTAssertThrowsError(try rgb.makeTrainDataset()) { error in
-            XCTAssertEqual("\(error)", "idx: data.train: expected 3-channel images (data.channels), found 1 channels in "
-                + fx.folder + "/data/tiny-images.idx")
+            XCTAssertEqual(
+                "\(error)",
+                "idx: data.train: expected 3-channel images (data.channels), found 1 channels in "
+                    + fx.folder + "/data/tiny-images.idx")
         }
     }
 }

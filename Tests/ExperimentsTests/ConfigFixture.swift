@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// A temporary folder with empty stand-in data files and helpers to load experiment text from it.
@@ -8,7 +9,8 @@ final class ConfigFixture {
 
     init() throws {
         folder = NSTemporaryDirectory() + "exp-config-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/data/classes", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder + "/data/classes", withIntermediateDirectories: true)
         for file in ["train-images.gz", "train-labels.gz", "test-images.gz", "test-labels.gz"] {
             FileManager.default.createFile(atPath: folder + "/data/" + file, contents: Data())
         }
@@ -28,7 +30,9 @@ final class ConfigFixture {
     }
 
     /// The diagnostics of a config that must fail, with the folder replaced by `DIR`.
-    func errors(_ text: String, overrides: [String] = [], file: StaticString = #filePath, line: UInt = #line) -> [String] {
+    func errors(_ text: String, overrides: [String] = [], file: StaticString = #filePath, line: UInt = #line)
+        -> [String]
+    {
         do {
             _ = try load(text, overrides: overrides)
             XCTFail("expected the config to be rejected", file: file, line: line)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class ExperimentConfigTests: XCTestCase {
@@ -49,11 +50,14 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertEqual(c.augment.map(\.name), ["random_crop", "hflip", "affine"])
         XCTAssertEqual(c.augment[0].params.double("fill"), 0)
         XCTAssertEqual(c.augment[2].params.doubles("scale"), [0.9, 1.1])
-        XCTAssertEqual(c.model.map(\.name), ["conv", "relu", "subsample", "conv", "leaky_relu", "flatten", "dense"])
+        XCTAssertEqual(
+            c.model.map(\.name), ["conv", "relu", "subsample", "conv", "leaky_relu", "flatten", "dense"])
         XCTAssertEqual(c.model[0].params.int("stride"), 1)
         XCTAssertEqual(c.model[0].params.bool("bias"), true)
         XCTAssertEqual(c.model[2].params.int("stride"), 2, "subsample stride defaults to its size")
-        XCTAssertEqual(c.model[3].params["table"], .list([[0, 1, 2], [1, 2, 3], [2, 3, 4]].map { .list($0.map(ConfigValue.int)) }))
+        XCTAssertEqual(
+            c.model[3].params["table"],
+            .list([[0, 1, 2], [1, 2, 3], [2, 3, 4]].map { .list($0.map(ConfigValue.int)) }))
         XCTAssertEqual(c.model[4].params.double("slope"), 0.02)
         XCTAssertEqual(c.model[6].params.string("init"), "lecun_uniform")
         XCTAssertEqual(c.loss.params.double("label_smoothing"), 0.1)
@@ -99,7 +103,8 @@ final class ExperimentConfigTests: XCTestCase {
     }
 
     func testFolderDataWithResizeAndPerChannelNormalisation() throws {
-        let c = try fx.load("""
+        let c = try fx.load(
+            """
             name: rgb
             data:
               train: {format: folder, path: data/classes}

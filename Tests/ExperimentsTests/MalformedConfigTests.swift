@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// Malformed files of every shape are rejected with a ConfigError — never a crash or a silent default.
@@ -18,10 +19,22 @@ final class MalformedConfigTests: XCTestCase {
             ("train no format", "name: x\ndata: {train: {path: data}}\nmodel: [relu]\n"),
             ("train bad format", "name: x\ndata: {train: {format: csv, path: data}}\nmodel: [relu]\n"),
             ("format not a string", "name: x\ndata: {train: {format: [idx]}}\nmodel: [relu]\n"),
-            ("model mapping", base.replacingOccurrences(of: "model:\n  - flatten\n  - dense: {units: 10}\n",
-                                                        with: "model: {conv: {filters: 1, kernel: 1}}\n")),
-            ("model empty", base.replacingOccurrences(of: "model:\n  - flatten\n  - dense: {units: 10}\n", with: "model: []\n")),
-            ("model null", base.replacingOccurrences(of: "model:\n  - flatten\n  - dense: {units: 10}\n", with: "model:\n")),
+            (
+                "model mapping",
+                base.replacingOccurrences(
+                    of: "model:\n  - flatten\n  - dense: {units: 10}\n",
+                    with: "model: {conv: {filters: 1, kernel: 1}}\n")
+            ),
+            (
+                "model empty",
+                base.replacingOccurrences(
+                    of: "model:\n  - flatten\n  - dense: {units: 10}\n", with: "model: []\n")
+            ),
+            (
+                "model null",
+                base.replacingOccurrences(
+                    of: "model:\n  - flatten\n  - dense: {units: 10}\n", with: "model:\n")
+            ),
             ("layer params list", base + "augment: [{hflip: [0.5]}]\n"),
             ("augment string", base + "augment: hflip\n"),
             ("training list", base + "training: [1, 2]\n"),
@@ -31,11 +44,34 @@ final class MalformedConfigTests: XCTestCase {
             ("bad momentum with nesterov", base + "optimizer: {name: sgd, momentum: fast, nesterov: true}\n"),
             ("bad milestones", base + "schedule: {name: multistep, milestones: [a, 2]}\n"),
             ("missing step every", base + "schedule: step\n"),
-            ("bad subsample size", base.replacingOccurrences(of: "  - flatten\n", with: "  - subsample: {size: 0}\n  - flatten\n")),
-            ("table not a table", base.replacingOccurrences(of: "  - flatten\n", with: "  - conv: {filters: 1, kernel: 1, table: 3}\n  - flatten\n")),
-            ("table bad row", base.replacingOccurrences(of: "  - flatten\n", with: "  - conv: {filters: 1, kernel: 1, table: [[-1]]}\n  - flatten\n")),
-            ("normalize scalar", base.replacingOccurrences(of: "labels: data/train-labels.gz}\n", with: "labels: data/train-labels.gz}\n  normalize: 0.5\n")),
-            ("normalize missing std", base.replacingOccurrences(of: "labels: data/train-labels.gz}\n", with: "labels: data/train-labels.gz}\n  normalize: {mean: 0.5}\n")),
+            (
+                "bad subsample size",
+                base.replacingOccurrences(
+                    of: "  - flatten\n", with: "  - subsample: {size: 0}\n  - flatten\n")
+            ),
+            (
+                "table not a table",
+                base.replacingOccurrences(
+                    of: "  - flatten\n", with: "  - conv: {filters: 1, kernel: 1, table: 3}\n  - flatten\n")
+            ),
+            (
+                "table bad row",
+                base.replacingOccurrences(
+                    of: "  - flatten\n",
+                    with: "  - conv: {filters: 1, kernel: 1, table: [[-1]]}\n  - flatten\n")
+            ),
+            (
+                "normalize scalar",
+                base.replacingOccurrences(
+                    of: "labels: data/train-labels.gz}\n",
+                    with: "labels: data/train-labels.gz}\n  normalize: 0.5\n")
+            ),
+            (
+                "normalize missing std",
+                base.replacingOccurrences(
+                    of: "labels: data/train-labels.gz}\n",
+                    with: "labels: data/train-labels.gz}\n  normalize: {mean: 0.5}\n")
+            ),
             ("nan lr", base + "optimizer: {lr: .nan}\n"),
             ("inf epochs", base + "training: {epochs: .inf}\n"),
             ("huge int", base + "seed: 99999999999999999999999\n"),

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// `--set key.path=value`: applied before validation; errors name the option.
@@ -9,10 +10,12 @@ final class OverrideTests: XCTestCase {
     override func tearDown() { fx = nil }
 
     func testOverridesSetScalarsListsAndNewSections() throws {
-        let c = try fx.load(ConfigFixture.minimal, overrides: [
-            "optimizer.lr=0.05", "training.epochs=2", "seed=7", "model.1.dense.units=3",
-            "optimizer.momentum=.9", "model.0=global_avg", "augment=[hflip, {noise: {std: 0.1}}]",
-        ])
+        let c = try fx.load(
+            ConfigFixture.minimal,
+            overrides: [
+                "optimizer.lr=0.05", "training.epochs=2", "seed=7", "model.1.dense.units=3",
+                "optimizer.momentum=.9", "model.0=global_avg", "augment=[hflip, {noise: {std: 0.1}}]",
+            ])
         XCTAssertEqual(c.optimizer.lr, 0.05)
         XCTAssertEqual(c.optimizer.params.double("momentum"), 0.9)
         XCTAssertEqual(c.training.epochs, 2)
@@ -25,8 +28,9 @@ final class OverrideTests: XCTestCase {
 
     func testOverridesGiveParametersToBareNames() throws {
         let text = ConfigFixture.minimal + "loss: cross_entropy\n"
-        let c = try fx.load(text.replacingOccurrences(of: "  - flatten\n", with: "  - dropout\n  - flatten\n"),
-                            overrides: ["model.0.dropout.p=0.25", "loss.label_smoothing=0.1", "optimizer=adam"])
+        let c = try fx.load(
+            text.replacingOccurrences(of: "  - flatten\n", with: "  - dropout\n  - flatten\n"),
+            overrides: ["model.0.dropout.p=0.25", "loss.label_smoothing=0.1", "optimizer=adam"])
         XCTAssertEqual(c.model[0].params.double("p"), 0.25)
         XCTAssertEqual(c.loss.params.double("label_smoothing"), 0.1)
         XCTAssertEqual(c.optimizer.name, "adam")
@@ -38,23 +42,35 @@ final class OverrideTests: XCTestCase {
     }
 
     func testOverrideErrorsNameTheOption() {
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["optimizer.lrr=0.1"]),
-                       ["--set optimizer.lrr=0.1: optimizer.lrr: unknown key 'lrr'; did you mean 'lr'?"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["optimizer.lr=fast"]),
-                       ["--set optimizer.lr=fast: optimizer.lr: expected a number > 0, found 'fast'"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["trainig.epochs=2"]),
-                       ["--set trainig.epochs=2: trainig: unknown key 'trainig'; did you mean 'training'?"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["model.5.dense.units=3"]),
-                       ["--set model.5.dense.units=3: model.5: expected an index in 0..<2 (model has 2 entries), found 5"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["model.first.units=3"]),
-                       ["--set model.first.units=3: model.first: expected a list index (0..<2), found 'first'"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["name.x=3"]),
-                       ["--set name.x=3: name.x: expected name to be a mapping, found 'tiny'"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["training.epochs"]),
-                       ["--set training.epochs: expected key.path=value, found no '='"])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal, overrides: ["training..epochs=1"]),
-                       ["--set training..epochs=1: training..epochs: expected a dotted key path such as optimizer.lr, "
-                        + "found 'training..epochs'"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["optimizer.lrr=0.1"]),
+            ["--set optimizer.lrr=0.1: optimizer.lrr: unknown key 'lrr'; did you mean 'lr'?"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["optimizer.lr=fast"]),
+            ["--set optimizer.lr=fast: optimizer.lr: expected a number > 0, found 'fast'"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["trainig.epochs=2"]),
+            ["--set trainig.epochs=2: trainig: unknown key 'trainig'; did you mean 'training'?"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["model.5.dense.units=3"]),
+            [
+                "--set model.5.dense.units=3: model.5: expected an index in 0..<2 (model has 2 entries), found 5"
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["model.first.units=3"]),
+            ["--set model.first.units=3: model.first: expected a list index (0..<2), found 'first'"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["name.x=3"]),
+            ["--set name.x=3: name.x: expected name to be a mapping, found 'tiny'"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["training.epochs"]),
+            ["--set training.epochs: expected key.path=value, found no '='"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["training..epochs=1"]),
+            [
+                "--set training..epochs=1: training..epochs: expected a dotted key path such as optimizer.lr, "
+                    + "found 'training..epochs'"
+            ])
         let bad = fx.errors(ConfigFixture.minimal, overrides: ["training.epochs=[1"])
         XCTAssertEqual(bad.count, 1)
         XCTAssertTrue(bad[0].hasPrefix("--set training.epochs=[1: invalid YAML:"), bad[0])
@@ -67,7 +83,11 @@ final class OverrideTests: XCTestCase {
         let c = try fx.load(ConfigFixture.minimal, overrides: ["data.train.images=test-images.gz"])
         XCTAssertEqual(c.data.train.images, fx.folder + "/data/test-images.gz")
         let found = fx.errors(ConfigFixture.minimal, overrides: ["data.train.labels=missing.gz"])
-        XCTAssertEqual(found, ["--set data.train.labels=missing.gz: data.train.labels: expected an existing file or folder, "
-                               + "found nothing at DIR/data/missing.gz ('missing.gz' resolved against the working directory)"])
+        XCTAssertEqual(
+            found,
+            [
+                "--set data.train.labels=missing.gz: data.train.labels: expected an existing file or folder, "
+                    + "found nothing at DIR/data/missing.gz ('missing.gz' resolved against the working directory)"
+            ])
     }
 }

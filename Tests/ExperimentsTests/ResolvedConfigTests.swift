@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// The resolved config: emitted as YAML, read back equal, flattened for compare/diff.
@@ -9,22 +10,30 @@ final class ResolvedConfigTests: XCTestCase {
     override func tearDown() { fx = nil }
 
     func testResolvedYAMLRoundTripsToAnEqualConfig() throws {
-        let original = try fx.load(ExperimentConfigTests.lenet + """
-            sweep:
-              random:
-                count: 3
-                space: {optimizer.lr: {min: 1e-4, max: 0.1, log: true}, training.batch_size: [32, 64]}
+        let original = try fx.load(
+            ExperimentConfigTests.lenet + """
+                sweep:
+                  random:
+                    count: 3
+                    space: {optimizer.lr: {min: 1e-4, max: 0.1, log: true}, training.batch_size: [32, 64]}
 
-            """, overrides: ["optimizer.momentum=0.5"])
+                """, overrides: ["optimizer.momentum=0.5"])
         let path = try fx.write(original.resolvedYAML, name: "resolved.yaml")
-        let back = try ExperimentConfig.load(file: path, drawSeed: { XCTFail("seed must be recorded"); return 0 })
+        let back = try ExperimentConfig.load(
+            file: path,
+            drawSeed: {
+                XCTFail("seed must be recorded")
+                return 0
+            })
         XCTAssertEqual(back, original)
         XCTAssertEqual(back.resolvedYAML, original.resolvedYAML)
     }
 
     func testResolvedYAMLIsExplicit() throws {
         let c = try fx.load(ConfigFixture.minimal, seed: 2024)
-        XCTAssertEqual(c.resolvedYAML, """
+        XCTAssertEqual(
+            c.resolvedYAML,
+            """
             name: tiny
             seed: 2024
             data:
@@ -62,8 +71,9 @@ final class ResolvedConfigTests: XCTestCase {
     }
 
     func testStringsThatLookLikeOtherTypesAreQuoted() throws {
-        let c = try fx.load(ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: 'yes'")
-            + "description: '1e-3'\n")
+        let c = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: 'yes'")
+                + "description: '1e-3'\n")
         XCTAssertTrue(c.resolvedYAML.hasPrefix("name: \"yes\"\ndescription: \"1e-3\"\n"), c.resolvedYAML)
         let path = try fx.write(c.resolvedYAML, name: "r.yaml")
         XCTAssertEqual(try ExperimentConfig.load(file: path), c)
@@ -86,14 +96,17 @@ final class ResolvedConfigTests: XCTestCase {
         XCTAssertEqual(dict["training.drop_last"], "false")
         XCTAssertEqual(dict["seed"], "42")
         let keys = flat.map(\.key)
-        XCTAssertLessThan(keys.firstIndex(of: "model.0.conv.filters")!, keys.firstIndex(of: "model.6.dense.units")!)
+        XCTAssertLessThan(
+            keys.firstIndex(of: "model.0.conv.filters")!, keys.firstIndex(of: "model.6.dense.units")!)
         XCTAssertLessThan(keys.firstIndex(of: "data.train.format")!, keys.firstIndex(of: "training.epochs")!)
     }
 
     func testAwkwardStringsRoundTrip() throws {
-        let awkward = ["a: b", "# not a comment", "- item", "[x]", "{a: 1}", "&anchor", "*alias", "!tag", "%x", "@x",
-                       "`x", "line\nbreak", "tab\there", "  padded  ", "ünïcødé ✓", "'single'", "\"double\"", "null",
-                       "0o17", "0x1F", ".inf", "~", "yes", "Off", "1_000", "a\\b"]
+        let awkward = [
+            "a: b", "# not a comment", "- item", "[x]", "{a: 1}", "&anchor", "*alias", "!tag", "%x", "@x",
+            "`x", "line\nbreak", "tab\there", "  padded  ", "ünïcødé ✓", "'single'", "\"double\"", "null",
+            "0o17", "0x1F", ".inf", "~", "yes", "Off", "1_000", "a\\b",
+        ]
         for text in awkward {
             let tree = YAMLNode.mapping([YAMLPair(key: text, value: .scalar(text, .quoted))])
             let yaml = try YAMLEmitter.emit(tree)

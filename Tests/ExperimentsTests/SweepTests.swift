@@ -1,6 +1,7 @@
 import Foundation
 import WorkbenchRandom
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class SweepTests: XCTestCase {
@@ -10,17 +11,22 @@ final class SweepTests: XCTestCase {
     override func tearDown() { fx = nil }
 
     func testGridIsTheCartesianProductWithTheLastKeyFastest() throws {
-        let c = try fx.load(ConfigFixture.minimal + """
-            seed: 5
-            sweep:
-              grid: {optimizer.lr: [0.01, 0.05, 0.1], training.batch_size: [32, 64]}
+        let c = try fx.load(
+            ConfigFixture.minimal + """
+                seed: 5
+                sweep:
+                  grid: {optimizer.lr: [0.01, 0.05, 0.1], training.batch_size: [32, 64]}
 
-            """)
+                """)
         let children = try c.expandSweep()
         XCTAssertEqual(children.map(\.optimizer.lr), [0.01, 0.01, 0.05, 0.05, 0.1, 0.1])
         XCTAssertEqual(children.map(\.training.batchSize), [32, 64, 32, 64, 32, 64])
-        XCTAssertEqual(children[3].sweepValues, [SweepValue(key: "optimizer.lr", value: "0.05"),
-                                                 SweepValue(key: "training.batch_size", value: "64")])
+        XCTAssertEqual(
+            children[3].sweepValues,
+            [
+                SweepValue(key: "optimizer.lr", value: "0.05"),
+                SweepValue(key: "training.batch_size", value: "64"),
+            ])
         for child in children {
             XCTAssertNil(child.sweep)
             XCTAssertEqual(child.seed, 5)
@@ -29,21 +35,29 @@ final class SweepTests: XCTestCase {
             let path = try fx.write(child.resolvedYAML, name: "child.yaml")
             XCTAssertEqual(try ExperimentConfig.load(file: path), child)
         }
-        XCTAssertTrue(children[0].resolvedYAML.hasSuffix("sweep_values:\n  optimizer.lr: 0.01\n  training.batch_size: 32\n"))
+        XCTAssertTrue(
+            children[0].resolvedYAML.hasSuffix(
+                "sweep_values:\n  optimizer.lr: 0.01\n  training.batch_size: 32\n"))
+    }
+
+    func testSweepingTheSeedGivesOneChildPerSeed() throws {
+        let c = try fx.load(ConfigFixture.minimal + "seed: 1\nsweep: {grid: {seed: [3, 4, 5]}}\n")
+        XCTAssertEqual(try c.expandSweep().map(\.seed), [3, 4, 5])
     }
 
     func testRandomDrawsAreSeededAndInRange() throws {
-        let text = ConfigFixture.minimal + """
-            sweep:
-              random:
-                count: 20
-                space:
-                  optimizer.lr: {min: 1e-4, max: 1e-1, log: true}
-                  optimizer.momentum: {min: 0.5, max: 0.9}
-                  training.epochs: {min: 1, max: 3}
-                  training.batch_size: [32, 64]
+        let text =
+            ConfigFixture.minimal + """
+                sweep:
+                  random:
+                    count: 20
+                    space:
+                      optimizer.lr: {min: 1e-4, max: 1e-1, log: true}
+                      optimizer.momentum: {min: 0.5, max: 0.9}
+                      training.epochs: {min: 1, max: 3}
+                      training.batch_size: [32, 64]
 
-            """
+                """
         let a = try fx.load(text, seed: 11).expandSweep()
         let b = try fx.load(text, seed: 11).expandSweep()
         let other = try fx.load(text, seed: 12).expandSweep()
@@ -64,31 +78,42 @@ final class SweepTests: XCTestCase {
     }
 
     func testSweepPointsMatchTheDocumentedStream() throws {
-        let sweep = SweepConfig(strategy: .random(count: 2), dimensions: [
-            .init(key: "k", domain: .range(min: 2, max: 8, log: true, integer: false), mark: .generated),
-        ])
+        let sweep = SweepConfig(
+            strategy: .random(count: 2),
+            dimensions: [
+                .init(key: "k", domain: .range(min: 2, max: 8, log: true, integer: false), mark: .generated)
+            ])
         var rng = SplitMix64Reference(seed: 3)
         let expected = (0..<2).map { _ in exp(log(2.0) + rng.nextDouble() * (log(8.0) - log(2.0))) }
         XCTAssertEqual(sweep.points(seed: 3).map { $0[0].double! }, expected)
     }
 
     func testSweepErrorsPointAtTheSweepBlock() {
-        let found = fx.errors(ConfigFixture.minimal + """
-            sweep:
-              grid: {optimizer.lrr: [0.1], training.epochs: [1, 0]}
+        let found = fx.errors(
+            ConfigFixture.minimal + """
+                sweep:
+                  grid: {optimizer.lrr: [0.1], training.epochs: [1, 0]}
 
-            """)
-        XCTAssertEqual(found, [
-            "DIR/exp.yaml:8:10: optimizer.lrr: unknown key 'lrr'; did you mean 'lr'?",
-            "DIR/exp.yaml:8:32: training.epochs: expected an integer ≥ 1, found 0",
-        ])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal + "sweep: {grid: {a: []}, random: {}}\n"), [
-            "DIR/exp.yaml:7:8: sweep: expected exactly one of 'grid' or 'random', found both",
-        ])
-        XCTAssertEqual(fx.errors(ConfigFixture.minimal + "sweep:\n  random: {count: 0, space: {optimizer.lr: {min: 0, max: 1, log: true}}}\n"), [
-            "DIR/exp.yaml:8:19: sweep.random.count: expected an integer ≥ 1, found 0",
-            "DIR/exp.yaml:8:44: sweep.random.space.optimizer.lr: expected 0 < min ≤ max, found min 0.0, max 1.0",
-        ])
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "DIR/exp.yaml:8:10: optimizer.lrr: unknown key 'lrr'; did you mean 'lr'?",
+                "DIR/exp.yaml:8:32: training.epochs: expected an integer ≥ 1, found 0",
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal + "sweep: {grid: {a: []}, random: {}}\n"),
+            [
+                "DIR/exp.yaml:7:8: sweep: expected exactly one of 'grid' or 'random', found both"
+            ])
+        XCTAssertEqual(
+            fx.errors(
+                ConfigFixture.minimal
+                    + "sweep:\n  random: {count: 0, space: {optimizer.lr: {min: 0, max: 1, log: true}}}\n"),
+            [
+                "DIR/exp.yaml:8:19: sweep.random.count: expected an integer ≥ 1, found 0",
+                "DIR/exp.yaml:8:44: sweep.random.space.optimizer.lr: expected 0 < min ≤ max, found min 0.0, max 1.0",
+            ])
     }
 }
 

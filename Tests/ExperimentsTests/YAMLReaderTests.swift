@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class YAMLReaderTests: XCTestCase {
@@ -14,7 +15,8 @@ final class YAMLReaderTests: XCTestCase {
     }
 
     func testNodesCarryOneBasedLineAndColumn() throws {
-        let root = try XCTUnwrap(YAMLReader.read(text: "name: x\nmodel:\n  - conv: {filters: 6}\n", origin: "f.yaml"))
+        let root = try XCTUnwrap(
+            YAMLReader.read(text: "name: x\nmodel:\n  - conv: {filters: 6}\n", origin: "f.yaml"))
         XCTAssertEqual(root.mark, SourceMark(origin: "f.yaml", line: 1, column: 1))
         let model = try XCTUnwrap(root["model"]?.items)
         XCTAssertEqual(model[0].mark.line, 3)
@@ -27,31 +29,40 @@ final class YAMLReaderTests: XCTestCase {
     func testSyntaxErrorsNameFileLineAndColumn() {
         let found = messages("a: 1\nb: [1, 2\nc: 3\n")
         XCTAssertEqual(found.count, 1)
-        XCTAssertTrue(found[0].hasPrefix("f.yaml:3:2: invalid YAML: did not find expected ',' or ']'"), found[0])
+        XCTAssertTrue(
+            found[0].hasPrefix("f.yaml:3:2: invalid YAML: did not find expected ',' or ']'"), found[0])
     }
 
     func testDuplicateKeysReportBothLines() {
-        XCTAssertEqual(messages("optimizer:\n  lr: 0.1\n  momentum: 0.9\n  lr: 0.2\nname: a\nname: b\n"), [
-            "f.yaml:4:3: optimizer.lr: duplicate key 'lr': first at line 2, again at line 4",
-            "f.yaml:6:1: name: duplicate key 'name': first at line 5, again at line 6",
-        ])
+        XCTAssertEqual(
+            messages("optimizer:\n  lr: 0.1\n  momentum: 0.9\n  lr: 0.2\nname: a\nname: b\n"),
+            [
+                "f.yaml:4:3: optimizer.lr: duplicate key 'lr': first at line 2, again at line 4",
+                "f.yaml:6:1: name: duplicate key 'name': first at line 5, again at line 6",
+            ])
     }
 
     func testDuplicateKeyInsideAListNamesTheIndex() {
-        XCTAssertEqual(messages("model:\n  - relu\n  - conv: {filters: 1, filters: 2}\n"), [
-            "f.yaml:3:24: model[1].conv.filters: duplicate key 'filters': first at line 3, again at line 3",
-        ])
+        XCTAssertEqual(
+            messages("model:\n  - relu\n  - conv: {filters: 1, filters: 2}\n"),
+            [
+                "f.yaml:3:24: model[1].conv.filters: duplicate key 'filters': first at line 3, again at line 3"
+            ])
     }
 
     func testUnsupportedFeaturesAreRejectedWithPositions() {
-        XCTAssertEqual(messages("a: 1\n---\nb: 2\n"),
-                       ["f.yaml:2:1: expected one YAML document, found a second one ('---')"])
-        XCTAssertEqual(messages("a: &x 1\nb: *x\n"),
-                       ["f.yaml:1:4: anchors (&name) are not supported in experiment files"])
-        XCTAssertEqual(messages("a: !!int 1\n"),
-                       ["f.yaml:1:4: tags other than !!str are not supported in experiment files"])
-        XCTAssertEqual(messages("? [a, b]\n: 1\n"),
-                       ["f.yaml:1:3: expected a scalar mapping key, found a collection"])
+        XCTAssertEqual(
+            messages("a: 1\n---\nb: 2\n"),
+            ["f.yaml:2:1: expected one YAML document, found a second one ('---')"])
+        XCTAssertEqual(
+            messages("a: &x 1\nb: *x\n"),
+            ["f.yaml:1:4: anchors (&name) are not supported in experiment files"])
+        XCTAssertEqual(
+            messages("a: !!int 1\n"),
+            ["f.yaml:1:4: tags other than !!str are not supported in experiment files"])
+        XCTAssertEqual(
+            messages("? [a, b]\n: 1\n"),
+            ["f.yaml:1:3: expected a scalar mapping key, found a collection"])
     }
 
     func testEmptyDocumentIsNil() throws {
@@ -61,7 +72,8 @@ final class YAMLReaderTests: XCTestCase {
 
     func testMissingFileIsAnError() {
         XCTAssertThrowsError(try YAMLReader.read(file: "/nonexistent/exp.yaml")) { error in
-            XCTAssertEqual("\(error)", "/nonexistent/exp.yaml: expected a readable YAML file, found no such file")
+            XCTAssertEqual(
+                "\(error)", "/nonexistent/exp.yaml: expected a readable YAML file, found no such file")
         }
     }
 
@@ -73,12 +85,22 @@ final class YAMLReaderTests: XCTestCase {
             YAMLPair(key: "odd", value: .scalar("a: b # c", .quoted)),
             YAMLPair(key: "num", value: .scalar("1e-05")),
             YAMLPair(key: "l", value: .sequence([.scalar("1"), .scalar("x", .quoted)])),
-            YAMLPair(key: "m", value: .sequence([.mapping([YAMLPair(key: "conv", value: .mapping([
-                YAMLPair(key: "filters", value: .scalar("6")),
-            ]))])])),
+            YAMLPair(
+                key: "m",
+                value: .sequence([
+                    .mapping([
+                        YAMLPair(
+                            key: "conv",
+                            value: .mapping([
+                                YAMLPair(key: "filters", value: .scalar("6"))
+                            ]))
+                    ])
+                ])),
         ])
         let text = try YAMLEmitter.emit(tree)
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
             s: "1e-3"
             t: "yes"
             e: ""

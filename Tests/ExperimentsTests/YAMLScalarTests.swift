@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 /// YAML 1.2 core-schema resolution, row by row (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
@@ -16,8 +17,10 @@ final class YAMLScalarTests: XCTestCase {
             // YAML 1.1 booleans and near-misses stay strings under 1.2.
             ("yes", .string("yes")), ("no", .string("no")), ("on", .string("on")), ("off", .string("off")),
             ("y", .string("y")), ("tRUE", .string("tRUE")), ("1e", .string("1e")), (".", .string(".")),
-            ("0x", .string("0x")), ("0b101", .string("0b101")), ("1_000", .string("1_000")), ("e3", .string("e3")),
-            ("inf", .string("inf")), ("nan", .string("nan")), ("1.2.3", .string("1.2.3")), ("- 1", .string("- 1")),
+            ("0x", .string("0x")), ("0b101", .string("0b101")), ("1_000", .string("1_000")),
+            ("e3", .string("e3")),
+            ("inf", .string("inf")), ("nan", .string("nan")), ("1.2.3", .string("1.2.3")),
+            ("- 1", .string("- 1")),
         ]
         for (text, expected) in table {
             XCTAssertEqual(YAMLScalar(resolving: text, style: .plain), expected, "plain '\(text)'")
@@ -26,7 +29,7 @@ final class YAMLScalarTests: XCTestCase {
 
     func testNaNResolvesToNaN() {
         for text in [".nan", ".NaN", ".NAN"] {
-            guard case let .double(v) = YAMLScalar(resolving: text, style: .plain) else {
+            guard case .double(let v) = YAMLScalar(resolving: text, style: .plain) else {
                 return XCTFail("'\(text)' did not resolve to a double")
             }
             XCTAssertTrue(v.isNaN)
@@ -40,7 +43,8 @@ final class YAMLScalarTests: XCTestCase {
     }
 
     func testReaderMarksQuotedAndBlockScalarsAsStrings() throws {
-        let root = try XCTUnwrap(YAMLReader.read(text: "a: '1'\nb: \"true\"\nc: |\n  12\nd: !!str 5\ne: 5\n", origin: "t"))
+        let root = try XCTUnwrap(
+            YAMLReader.read(text: "a: '1'\nb: \"true\"\nc: |\n  12\nd: !!str 5\ne: 5\n", origin: "t"))
         XCTAssertEqual(root["a"]?.scalarValue, .string("1"))
         XCTAssertEqual(root["b"]?.scalarValue, .string("true"))
         XCTAssertEqual(root["c"]?.scalarValue, .string("12\n"))

@@ -26,10 +26,10 @@ final class ConfigDecoder {
         case .scalar:
             switch node.scalarValue! {
             case .null: return "nothing (null)"
-            case let .string(s): return "'\(s)'"
-            case let .bool(b): return b ? "true" : "false"
-            case let .int(i): return String(i)
-            case let .double(d): return ConfigValue.format(d)
+            case .string(let s): return "'\(s)'"
+            case .bool(let b): return b ? "true" : "false"
+            case .int(let i): return String(i)
+            case .double(let d): return ConfigValue.format(d)
             }
         }
     }
@@ -64,8 +64,9 @@ final class ConfigDecoder {
                 if let value = value(pair.value, keyPath, spec.type) { params[spec.name] = value }
             } else {
                 switch spec.defaultValue {
-                case .required: report(node.mark, keyPath, "missing required key '\(spec.name)' (\(spec.type.expected))")
-                case let .value(v): params[spec.name] = v
+                case .required:
+                    report(node.mark, keyPath, "missing required key '\(spec.name)' (\(spec.type.expected))")
+                case .value(let v): params[spec.name] = v
                 case .optional, .derived: break
                 }
             }
@@ -82,58 +83,62 @@ final class ConfigDecoder {
             return nil
         }
         switch type {
-        case let .int(bound):
-            guard case let .int(v)? = node.scalarValue, bound.contains(Double(v)) else { return fail() }
+        case .int(let bound):
+            guard case .int(let v)? = node.scalarValue, bound.contains(Double(v)) else { return fail() }
             return .int(v)
-        case let .double(bound):
+        case .double(let bound):
             guard let v = node.scalarValue?.number, bound.contains(v) else { return fail() }
             return .double(v)
-        case let .intChoice(values):
-            guard case let .int(v)? = node.scalarValue, values.contains(v) else { return fail() }
+        case .intChoice(let values):
+            guard case .int(let v)? = node.scalarValue, values.contains(v) else { return fail() }
             return .int(v)
         case .bool:
-            guard case let .bool(v)? = node.scalarValue else { return fail() }
+            guard case .bool(let v)? = node.scalarValue else { return fail() }
             return .bool(v)
         case .string:
-            guard let s = node.scalarValue, s != .null, case let .scalar(text, _) = node.content else { return fail() }
+            guard let s = node.scalarValue, s != .null, case .scalar(let text, _) = node.content else {
+                return fail()
+            }
             return .string(text)
-        case let .choice(names):
-            guard case let .string(s)? = node.scalarValue else { return fail() }
+        case .choice(let names):
+            guard case .string(let s)? = node.scalarValue else { return fail() }
             guard names.contains(s) else {
                 report(node.mark, path, "unknown value '\(s)'; \(suggestion(for: s, among: names))")
                 return nil
             }
             return .string(s)
         case .path:
-            guard case let .string(s)? = node.scalarValue, !s.isEmpty else { return fail() }
+            guard case .string(let s)? = node.scalarValue, !s.isEmpty else { return fail() }
             let resolved = resolve(path: s, from: node.mark)
             guard FileManager.default.fileExists(atPath: resolved) else {
                 let base = node.mark.isOption ? "the working directory" : baseDirectory
-                report(node.mark, path, "expected an existing file or folder, found nothing at \(resolved)"
-                    + (s.hasPrefix("/") ? "" : " ('\(s)' resolved against \(base))"))
+                report(
+                    node.mark, path,
+                    "expected an existing file or folder, found nothing at \(resolved)"
+                        + (s.hasPrefix("/") ? "" : " ('\(s)' resolved against \(base))"))
                 return nil
             }
             return .string(resolved)
-        case let .ints(bound, count):
+        case .ints(let bound, let count):
             guard let items = node.items, count == nil || items.count == count,
-                  case let values = items.compactMap({ item -> Int? in
-                      if case let .int(v)? = item.scalarValue, bound.contains(Double(v)) { return v }
-                      return nil
-                  }), values.count == items.count
+                case let values = items.compactMap({ item -> Int? in
+                    if case .int(let v)? = item.scalarValue, bound.contains(Double(v)) { return v }
+                    return nil
+                }), values.count == items.count
             else { return fail() }
             return .list(values.map(ConfigValue.int))
-        case let .doubles(bound, count, ordered):
+        case .doubles(let bound, let count, let ordered):
             guard let items = node.items, count == nil || items.count == count,
-                  case let values = items.compactMap({ $0.scalarValue?.number }).filter(bound.contains),
-                  values.count == items.count, !ordered || values == values.sorted()
+                case let values = items.compactMap({ $0.scalarValue?.number }).filter(bound.contains),
+                values.count == items.count, !ordered || values == values.sorted()
             else { return fail() }
             return .list(values.map(ConfigValue.double))
-        case let .doubleOrList(bound):
+        case .doubleOrList(let bound):
             if let v = node.scalarValue?.number {
                 return bound.contains(v) ? .double(v) : fail()
             }
             return value(node, path, .doubles(bound, count: nil, ordered: false))
-        case let .intTable(bound):
+        case .intTable(let bound):
             guard let rows = node.items else { return fail() }
             var table: [ConfigValue] = []
             for (i, row) in rows.enumerated() {
@@ -158,8 +163,10 @@ final class ConfigDecoder {
     /// A section chosen by name: a bare name (`loss: mse`) or a mapping with a selector key
     /// (`optimizer: {name: sgd, lr: 0.1}`). Returns the name and its checked keys.
     /// A mapping without the selector takes `defaultName` when there is one (`optimizer: {lr: 0.1}` is sgd).
-    func selected(_ node: YAMLNode, _ path: String, selector: String, tables: [(String, [KeySpec])],
-                  allowBare: Bool = true, defaultName: String? = nil) -> (String, Params)? {
+    func selected(
+        _ node: YAMLNode, _ path: String, selector: String, tables: [(String, [KeySpec])],
+        allowBare: Bool = true, defaultName: String? = nil
+    ) -> (String, Params)? {
         let names = tables.map(\.0)
         let nameNode: YAMLNode
         var body: YAMLNode?
@@ -171,7 +178,9 @@ final class ConfigDecoder {
             } else if let defaultName {
                 nameNode = .scalar(defaultName, mark: node.mark)
             } else {
-                report(node.mark, path, "missing required key '\(selector)' (one of \(names.joined(separator: ", ")))")
+                report(
+                    node.mark, path,
+                    "missing required key '\(selector)' (one of \(names.joined(separator: ", ")))")
                 return nil
             }
             body = node
@@ -180,38 +189,51 @@ final class ConfigDecoder {
             return nil
         }
         let namePath = body == nil || node[selector] == nil ? path : ConfigDecoder.join(path, selector)
-        guard case let .string(name)? = nameNode.scalarValue else {
+        guard case .string(let name)? = nameNode.scalarValue else {
             mismatch(nameNode, namePath, expected: "one of " + names.joined(separator: ", "))
             return nil
         }
         guard let table = tables.first(where: { $0.0 == name })?.1 else {
-            report(nameNode.mark, namePath, "unknown \(selector) '\(name)'; \(suggestion(for: name, among: names))")
+            report(
+                nameNode.mark, namePath,
+                "unknown \(selector) '\(name)'; \(suggestion(for: name, among: names))")
             return nil
         }
-        let params = body.map { self.params($0, path, table: table, extra: [selector]) }
+        let params =
+            body.map { self.params($0, path, table: table, extra: [selector]) }
             ?? self.params(.mapping([], mark: node.mark), path, table: table)
         return (name, params)
     }
 
     /// One list entry written as a bare name (`- relu`) or a single-key mapping
     /// (`- conv: {filters: 6, kernel: 5}`).
-    func singleKey(_ node: YAMLNode, _ path: String, what: String, tables: [(String, [KeySpec])]) -> (String, Params)? {
+    func singleKey(_ node: YAMLNode, _ path: String, what: String, tables: [(String, [KeySpec])]) -> (
+        String, Params
+    )? {
         let names = tables.map(\.0)
-        let nameNode: YAMLNode, body: YAMLNode
+        let nameNode: YAMLNode
+        let body: YAMLNode
         if case .string? = node.scalarValue {
             (nameNode, body) = (node, .mapping([], mark: node.mark))
         } else if let pairs = node.pairs, pairs.count == 1 {
             (nameNode, body) = (.scalar(pairs[0].key, .quoted, mark: pairs[0].keyMark), pairs[0].value)
         } else {
             let found = node.pairs.map { "a mapping with \($0.count) keys" } ?? ConfigDecoder.describe(node)
-            report(node.mark, path, "expected a \(what) name or a single-key mapping such as "
-                + "{\(names[0]): {...}}, found \(found)")
+            report(
+                node.mark, path,
+                "expected a \(what) name or a single-key mapping such as "
+                    + "{\(names[0]): {...}}, found \(found)")
             return nil
         }
-        guard case let .string(name)? = nameNode.scalarValue, let table = tables.first(where: { $0.0 == name })?.1 else {
+        guard case .string(let name)? = nameNode.scalarValue,
+            let table = tables.first(where: { $0.0 == name })?.1
+        else {
             let name = ConfigDecoder.describe(nameNode)
-            report(nameNode.mark, path, "unknown \(what) \(name); "
-                + suggestion(for: name.trimmingCharacters(in: CharacterSet(charactersIn: "'")), among: names))
+            report(
+                nameNode.mark, path,
+                "unknown \(what) \(name); "
+                    + suggestion(
+                        for: name.trimmingCharacters(in: CharacterSet(charactersIn: "'")), among: names))
             return nil
         }
         return (name, params(body, ConfigDecoder.join(path, name), table: table))

@@ -8,16 +8,28 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
     case string(String)
     case list([ConfigValue])
 
-    public var int: Int? { if case let .int(v) = self { return v }; return nil }
-    public var bool: Bool? { if case let .bool(v) = self { return v }; return nil }
-    public var string: String? { if case let .string(v) = self { return v }; return nil }
-    public var list: [ConfigValue]? { if case let .list(v) = self { return v }; return nil }
+    public var int: Int? {
+        if case .int(let v) = self { return v }
+        return nil
+    }
+    public var bool: Bool? {
+        if case .bool(let v) = self { return v }
+        return nil
+    }
+    public var string: String? {
+        if case .string(let v) = self { return v }
+        return nil
+    }
+    public var list: [ConfigValue]? {
+        if case .list(let v) = self { return v }
+        return nil
+    }
 
     /// The value as a number (integers widen).
     public var double: Double? {
         switch self {
-        case let .double(v): return v
-        case let .int(v): return Double(v)
+        case .double(let v): return v
+        case .int(let v): return Double(v)
         default: return nil
         }
     }
@@ -25,11 +37,11 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
     /// The value as a YAML scalar or flow list, exactly as the resolved config writes it.
     public var description: String {
         switch self {
-        case let .int(v): return String(v)
-        case let .double(v): return ConfigValue.format(v)
-        case let .bool(v): return v ? "true" : "false"
-        case let .string(v): return YAMLEmitter.isPlainSafe(v) ? v : "\"\(v)\""
-        case let .list(items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .int(let v): return String(v)
+        case .double(let v): return ConfigValue.format(v)
+        case .bool(let v): return v ? "true" : "false"
+        case .string(let v): return YAMLEmitter.isPlainSafe(v) ? v : "\"\(v)\""
+        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
         }
     }
 
@@ -43,8 +55,8 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
     /// The value as a YAML node (strings that could be misread are marked quoted).
     func node(mark: SourceMark = .generated) -> YAMLNode {
         switch self {
-        case let .list(items): return .sequence(items.map { $0.node(mark: mark) }, mark: mark)
-        case let .string(v): return .scalar(v, .quoted, mark: mark)
+        case .list(let items): return .sequence(items.map { $0.node(mark: mark) }, mark: mark)
+        case .string(let v): return .scalar(v, .quoted, mark: mark)
         default: return .scalar(description, .plain, mark: mark)
         }
     }
@@ -69,22 +81,30 @@ public struct Params: Equatable, Sendable {
 
     /// The integer under `key`; decoding guarantees keys with defaults or `required` are present.
     public func int(_ key: String) -> Int {
-        guard let v = self[key]?.int else { preconditionFailure("config key '\(key)' is not a decoded integer") }
+        guard let v = self[key]?.int else {
+            preconditionFailure("config key '\(key)' is not a decoded integer")
+        }
         return v
     }
 
     public func double(_ key: String) -> Double {
-        guard let v = self[key]?.double else { preconditionFailure("config key '\(key)' is not a decoded number") }
+        guard let v = self[key]?.double else {
+            preconditionFailure("config key '\(key)' is not a decoded number")
+        }
         return v
     }
 
     public func bool(_ key: String) -> Bool {
-        guard let v = self[key]?.bool else { preconditionFailure("config key '\(key)' is not a decoded boolean") }
+        guard let v = self[key]?.bool else {
+            preconditionFailure("config key '\(key)' is not a decoded boolean")
+        }
         return v
     }
 
     public func string(_ key: String) -> String {
-        guard let v = self[key]?.string else { preconditionFailure("config key '\(key)' is not a decoded string") }
+        guard let v = self[key]?.string else {
+            preconditionFailure("config key '\(key)' is not a decoded string")
+        }
         return v
     }
 
@@ -107,8 +127,9 @@ extension ConfigValue {
     /// Equality where NaN equals NaN, so a config with `.nan` still round-trips equal.
     func isSame(as other: ConfigValue) -> Bool {
         switch (self, other) {
-        case let (.double(a), .double(b)): return a == b || (a.isNaN && b.isNaN)
-        case let (.list(a), .list(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.isSame(as: $1) }
+        case (.double(let a), .double(let b)): return a == b || (a.isNaN && b.isNaN)
+        case (.list(let a), .list(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isSame(as: $1) }
         default: return self == other
         }
     }

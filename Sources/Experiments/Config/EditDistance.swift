@@ -1,7 +1,8 @@
 /// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions at cost 1, so the
 /// common typo `sdt` for `std` is one edit. (The CLI's plain `editDistance` lives in ParsedArguments.)
 func typoDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
     var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
     for i in 0...a.count { d[i][0] = i }

@@ -12,13 +12,16 @@ extension ExperimentConfig {
             dataset = try IDXDataset(imagesPath: source.images!, labelsPath: source.labels!)
         case "folder":
             let resize = data.resize.map { (height: $0[0], width: $0[1]) }
-            dataset = try ImageFolderDataset(root: source.path!, options: .init(channels: data.channels, resize: resize))
+            dataset = try ImageFolderDataset(
+                root: source.path!, options: .init(channels: data.channels, resize: resize))
         default:
             preconditionFailure("data format '\(source.format)' passed validation but has no builder")
         }
         guard dataset.sampleShape.channels == data.channels else {
-            throw ConfigError(SourceMark(origin: name), key, "expected \(data.channels)-channel images "
-                + "(data.channels), found \(dataset.sampleShape.channels) channels in \(source.images ?? source.path!)")
+            throw ConfigError(
+                SourceMark(origin: name), key,
+                "expected \(data.channels)-channel images (data.channels), found "
+                    + "\(dataset.sampleShape.channels) channels in \(source.images ?? source.path!)")
         }
         return dataset
     }
@@ -35,7 +38,8 @@ extension ExperimentConfig {
     /// `RandomStream.split` from it): (training part, validation part or nil when the fraction is 0).
     public func splitValidation(_ dataset: any Dataset) -> (train: any Dataset, validation: (any Dataset)?) {
         func split<D: Dataset>(_ d: D) -> (train: any Dataset, validation: (any Dataset)?) {
-            let parts = TrainValidationSplit(d, validationFraction: data.validation, rng: SplitMix64(seed: seed))
+            let parts = TrainValidationSplit(
+                d, validationFraction: data.validation, rng: SplitMix64(seed: seed))
             return (parts.train, parts.validation.count > 0 ? parts.validation : nil)
         }
         return split(dataset)
@@ -72,12 +76,16 @@ extension AugmentConfig {
         case "hflip": return HorizontalFlip(probability: f("p"))
         case "vflip": return VerticalFlip(probability: f("p"))
         case "affine":
-            return RandomAffine(degrees: -f("degrees")...f("degrees"), translate: (f("translate"), f("translate")),
-                                scale: range("scale"), shear: -f("shear")...f("shear"), fill: f("fill"))
+            return RandomAffine(
+                degrees: -f("degrees")...f("degrees"), translate: (f("translate"), f("translate")),
+                scale: range("scale"), shear: -f("shear")...f("shear"), fill: f("fill"))
         case "elastic": return ElasticDistortion(alpha: f("alpha"), sigma: f("sigma"), fill: f("fill"))
         case "noise": return GaussianNoise(std: f("std"))
-        case "erase": return RandomErasing(probability: f("p"), area: range("area"), aspect: range("aspect"), fill: f("value"))
-        case "color": return BrightnessContrast(brightness: jitter("brightness"), contrast: jitter("contrast"))
+        case "erase":
+            return RandomErasing(
+                probability: f("p"), area: range("area"), aspect: range("aspect"), fill: f("value"))
+        case "color":
+            return BrightnessContrast(brightness: jitter("brightness"), contrast: jitter("contrast"))
         default: preconditionFailure("augmentation '\(name)' passed validation but has no builder")
         }
     }

@@ -9,11 +9,14 @@ extension LayerConfig {
         switch name {
         case "conv":
             let table = p["table"]?.list?.map { $0.list?.compactMap(\.int) ?? [] }
-            return .conv(.init(outChannels: p.int("filters"), kernel: p.int("kernel"), stride: p.int("stride"),
-                               padding: p.int("padding"), bias: p.bool("bias"), connections: table,
-                               initializer: p.string("init")))
+            return .conv(
+                .init(
+                    outChannels: p.int("filters"), kernel: p.int("kernel"), stride: p.int("stride"),
+                    padding: p.int("padding"), bias: p.bool("bias"), connections: table,
+                    initializer: p.string("init")))
         case "subsample":
-            let pooling = LayerSpec.Pooling(kernel: p.int("size"), stride: p.int("stride"), padding: p.int("padding"))
+            let pooling = LayerSpec.Pooling(
+                kernel: p.int("size"), stride: p.int("stride"), padding: p.int("padding"))
             switch p.string("kind") {
             case "max": return .maxPool(pooling)
             case "avg": return .avgPool(pooling)
@@ -30,7 +33,8 @@ extension LayerConfig {
         case "flatten": return .flatten
         case "global_avg": return .globalAvgPool
         case "dropout": return .dropout(probability: Float(p.double("p")))
-        case "batchnorm": return .batchNorm(momentum: Float(p.double("momentum")), epsilon: Float(p.double("eps")))
+        case "batchnorm":
+            return .batchNorm(momentum: Float(p.double("momentum")), epsilon: Float(p.double("eps")))
         default: preconditionFailure("layer '\(name)' passed validation but has no builder")
         }
     }
@@ -47,8 +51,9 @@ extension ExperimentConfig {
             return try Network(specs: makeLayerSpecs(), inputShape: inputShape, rng: SplitMix64(seed: seed))
         } catch let ModelError.invalidLayer(index, kind, reason) {
             let mark = model.indices.contains(index) ? model[index].mark : SourceMark(origin: name)
-            throw ConfigError(mark, "model[\(index)].\(model[index].name)",
-                              "\(kind) \(reason) (network input \(inputShape.map(String.init).joined(separator: "×")))")
+            throw ConfigError(
+                mark, "model[\(index)].\(model[index].name)",
+                "\(kind) \(reason) (network input \(inputShape.map(String.init).joined(separator: "×")))")
         }
     }
 
@@ -76,9 +81,10 @@ extension ExperimentConfig {
         if let test {
             let testShape = [test.sampleShape.channels, test.sampleShape.height, test.sampleShape.width]
             if testShape != input {
-                throw ConfigError(SourceMark(origin: name), "data.test",
-                                  "expected test images shaped like the network input \(text(input)) (training images "
-                                      + "after augment), found \(text(testShape))")
+                throw ConfigError(
+                    SourceMark(origin: name), "data.test",
+                    "expected test images shaped like the network input \(text(input)) (training images "
+                        + "after augment), found \(text(testShape))")
             }
         }
         let network = try makeNetwork(inputShape: input)
@@ -86,12 +92,14 @@ extension ExperimentConfig {
         let last = model.count - 1
         let classes = max(train.classNames.count, test?.classNames.count ?? 0)
         guard out.count == 1 || (out.count == 3 && out[1] == 1 && out[2] == 1) else {
-            throw ConfigError(model[last].mark, "model[\(last)].\(model[last].name)",
-                              "expected the last layer to give class scores [K], found maps \(text(out))")
+            throw ConfigError(
+                model[last].mark, "model[\(last)].\(model[last].name)",
+                "expected the last layer to give class scores [K], found maps \(text(out))")
         }
         if out[0] < classes {
-            throw ConfigError(model[last].mark, "model[\(last)].\(model[last].name)",
-                              "expected at least \(classes) outputs (one per class in the data), found \(out[0])")
+            throw ConfigError(
+                model[last].mark, "model[\(last)].\(model[last].name)",
+                "expected at least \(classes) outputs (one per class in the data), found \(out[0])")
         }
         return network
     }

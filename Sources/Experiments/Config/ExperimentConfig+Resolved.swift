@@ -7,18 +7,23 @@ extension ExperimentConfig {
         }
         /// Layers and augmentations keep their source marks, so sweep children still name file lines.
         func entry(_ name: String, _ params: Params, _ mark: SourceMark) -> YAMLNode {
-            params.entries.isEmpty ? .scalar(name, .quoted, mark: mark) : .mapping([pair(name, params.node())], mark: mark)
+            params.entries.isEmpty
+                ? .scalar(name, .quoted, mark: mark) : .mapping([pair(name, params.node())], mark: mark)
         }
         var dataPairs = [pair("train", named("format", data.train.format, data.train.params))]
         if let test = data.test { dataPairs.append(pair("test", named("format", test.format, test.params))) }
         dataPairs.append(pair("channels", ConfigValue.int(data.channels).node()))
-        if let resize = data.resize { dataPairs.append(pair("resize", ConfigValue.list(resize.map(ConfigValue.int)).node())) }
+        if let resize = data.resize {
+            dataPairs.append(pair("resize", ConfigValue.list(resize.map(ConfigValue.int)).node()))
+        }
         dataPairs.append(pair("validation", ConfigValue.double(data.validation).node()))
         if let n = data.normalize {
             func values(_ v: [Double]) -> YAMLNode {
-                v.count == 1 ? ConfigValue.double(v[0]).node() : ConfigValue.list(v.map(ConfigValue.double)).node()
+                v.count == 1
+                    ? ConfigValue.double(v[0]).node() : ConfigValue.list(v.map(ConfigValue.double)).node()
             }
-            dataPairs.append(pair("normalize", .mapping([pair("mean", values(n.mean)), pair("std", values(n.std))])))
+            dataPairs.append(
+                pair("normalize", .mapping([pair("mean", values(n.mean)), pair("std", values(n.std))])))
         }
 
         var pairs = [pair("name", .scalar(name, .quoted))]
@@ -35,7 +40,8 @@ extension ExperimentConfig {
         ]
         if let sweep { pairs.append(pair("sweep", sweep.node())) }
         if !sweepValues.isEmpty {
-            pairs.append(pair("sweep_values", .mapping(sweepValues.map { pair($0.key, .scalar($0.value, .plain)) })))
+            pairs.append(
+                pair("sweep_values", .mapping(sweepValues.map { pair($0.key, .scalar($0.value, .plain)) })))
         }
         return .mapping(pairs)
     }
@@ -57,15 +63,15 @@ extension ExperimentConfig {
         var out: [(key: String, value: String)] = []
         func walk(_ node: YAMLNode, _ path: String) {
             switch node.content {
-            case let .scalar(text, _):
+            case .scalar(let text, _):
                 out.append((path, text))
-            case let .sequence(items):
+            case .sequence(let items):
                 if node.isScalarOrFlatList || node.isFlatTable {
                     out.append((path, SweepConfig.configValue(node)?.description ?? "[]"))
                 } else {
                     for (i, item) in items.enumerated() { walk(item, "\(path).\(i)") }
                 }
-            case let .mapping(pairs):
+            case .mapping(let pairs):
                 if pairs.isEmpty { out.append((path, "{}")) }
                 for p in pairs { walk(p.value, path.isEmpty ? p.key : "\(path).\(p.key)") }
             }
@@ -80,24 +86,32 @@ extension SweepConfig {
     func node() -> YAMLNode {
         let dims = dimensions.map { dim -> YAMLPair in
             switch dim.domain {
-            case let .values(values):
+            case .values(let values):
                 return YAMLPair(key: dim.key, value: ConfigValue.list(values).node())
-            case let .range(lo, hi, log, integer):
-                let ends: [ConfigValue] = integer ? [.int(Int(lo)), .int(Int(hi))] : [.double(lo), .double(hi)]
-                return YAMLPair(key: dim.key, value: .mapping([
-                    YAMLPair(key: "min", value: ends[0].node()), YAMLPair(key: "max", value: ends[1].node()),
-                    YAMLPair(key: "log", value: ConfigValue.bool(log).node()),
-                ]))
+            case .range(let lo, let hi, let log, let integer):
+                let ends: [ConfigValue] =
+                    integer ? [.int(Int(lo)), .int(Int(hi))] : [.double(lo), .double(hi)]
+                return YAMLPair(
+                    key: dim.key,
+                    value: .mapping([
+                        YAMLPair(key: "min", value: ends[0].node()),
+                        YAMLPair(key: "max", value: ends[1].node()),
+                        YAMLPair(key: "log", value: ConfigValue.bool(log).node()),
+                    ]))
             }
         }
         switch strategy {
         case .grid:
             return .mapping([YAMLPair(key: "grid", value: .mapping(dims))])
-        case let .random(count):
-            return .mapping([YAMLPair(key: "random", value: .mapping([
-                YAMLPair(key: "count", value: ConfigValue.int(count).node()),
-                YAMLPair(key: "space", value: .mapping(dims)),
-            ]))])
+        case .random(let count):
+            return .mapping([
+                YAMLPair(
+                    key: "random",
+                    value: .mapping([
+                        YAMLPair(key: "count", value: ConfigValue.int(count).node()),
+                        YAMLPair(key: "space", value: .mapping(dims)),
+                    ]))
+            ])
         }
     }
 }

@@ -23,7 +23,9 @@ extension ExperimentConfig {
                 values.append(SweepValue(key: dim.key, value: value.description))
             }
             let decoder = ConfigDecoder(baseDirectory: "/")
-            if var child = ExperimentConfig.decode(tree, decoder, drawSeed: { seed }), decoder.diagnostics.isEmpty {
+            if var child = ExperimentConfig.decode(tree, decoder, drawSeed: { seed }),
+                decoder.diagnostics.isEmpty
+            {
                 child.sweepValues = values
                 children.append(child)
             } else {

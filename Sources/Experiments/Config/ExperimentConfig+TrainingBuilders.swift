@@ -15,7 +15,8 @@ extension OptimizerConfig {
                 ? Adam(beta1: b1, beta2: b2, epsilon: f("eps"), weightDecay: f("weight_decay"))
                 : AdamW(beta1: b1, beta2: b2, epsilon: f("eps"), weightDecay: f("weight_decay"))
         case "rmsprop":
-            return RMSprop(alpha: f("alpha"), epsilon: f("eps"), momentum: f("momentum"), weightDecay: f("weight_decay"))
+            return RMSprop(
+                alpha: f("alpha"), epsilon: f("eps"), momentum: f("momentum"), weightDecay: f("weight_decay"))
         default:
             preconditionFailure("optimizer '\(name)' passed validation but has no builder")
         }
@@ -29,7 +30,8 @@ extension LossConfig {
     /// The loss this section names.
     public func makeLoss() -> any Loss {
         switch name {
-        case "cross_entropy": return SoftmaxCrossEntropy(labelSmoothing: Float(params.double("label_smoothing")))
+        case "cross_entropy":
+            return SoftmaxCrossEntropy(labelSmoothing: Float(params.double("label_smoothing")))
         case "mse": return MeanSquaredError()
         case "nll": return NegativeLogLikelihood()
         default: preconditionFailure("loss '\(name)' passed validation but has no builder")
@@ -48,17 +50,20 @@ extension ScheduleConfig {
         case "constant":
             schedule = ConstantSchedule(base)
         case "step":
-            schedule = StepDecaySchedule(base: base, everyEpochs: params.int("every"), gamma: Float(params.double("gamma")))
+            schedule = StepDecaySchedule(
+                base: base, everyEpochs: params.int("every"), gamma: Float(params.double("gamma")))
         case "multistep":
-            schedule = MultiStepSchedule(base: base, milestones: params.ints("milestones") ?? [],
-                                         gamma: Float(params.double("gamma")))
+            schedule = MultiStepSchedule(
+                base: base, milestones: params.ints("milestones") ?? [],
+                gamma: Float(params.double("gamma")))
         case "exponential":
             schedule = ExponentialSchedule(base: base, gamma: Float(params.double("gamma")))
         case "cosine":
             schedule = CosineSchedule(base: base, minimum: Float(params.double("min_lr")), length: length)
         case "onecycle":
-            schedule = OneCycleSchedule(maxRate: Float(params.double("max_lr")), length: length,
-                                        pctStart: Float(params.double("pct_start")))
+            schedule = OneCycleSchedule(
+                maxRate: Float(params.double("max_lr")), length: length,
+                pctStart: Float(params.double("pct_start")))
         default:
             preconditionFailure("schedule '\(name)' passed validation but has no builder")
         }

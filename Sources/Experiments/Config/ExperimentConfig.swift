@@ -68,13 +68,17 @@ public struct LayerConfig: NamedConfig {
     /// Where the entry was written, so later checks (shapes) can name its line; not part of equality.
     public var mark: SourceMark
 
-    public init(name: String, params: Params) { (self.name, self.params, self.mark) = (name, params, .generated) }
+    public init(name: String, params: Params) {
+        (self.name, self.params, self.mark) = (name, params, .generated)
+    }
 
     public init(name: String, params: Params, mark: SourceMark) {
         (self.name, self.params, self.mark) = (name, params, mark)
     }
 
-    public static func == (a: LayerConfig, b: LayerConfig) -> Bool { a.name == b.name && a.params == b.params }
+    public static func == (a: LayerConfig, b: LayerConfig) -> Bool {
+        a.name == b.name && a.params == b.params
+    }
 }
 
 /// One entry of `augment:`, e.g. `hflip` with `p`.
@@ -84,13 +88,17 @@ public struct AugmentConfig: NamedConfig {
     /// Where the entry was written, so later checks (shapes) can name its line; not part of equality.
     public var mark: SourceMark
 
-    public init(name: String, params: Params) { (self.name, self.params, self.mark) = (name, params, .generated) }
+    public init(name: String, params: Params) {
+        (self.name, self.params, self.mark) = (name, params, .generated)
+    }
 
     public init(name: String, params: Params, mark: SourceMark) {
         (self.name, self.params, self.mark) = (name, params, mark)
     }
 
-    public static func == (a: AugmentConfig, b: AugmentConfig) -> Bool { a.name == b.name && a.params == b.params }
+    public static func == (a: AugmentConfig, b: AugmentConfig) -> Bool {
+        a.name == b.name && a.params == b.params
+    }
 }
 
 /// `loss:` — cross_entropy (label_smoothing), mse or nll.

@@ -7,7 +7,10 @@ extension ExperimentSchema {
             var out = "| key | type and range | default | meaning |\n| --- | --- | --- | --- |\n"
             for spec in specs {
                 let cells = ["`\(spec.name)`", spec.type.expected, spec.defaultValue.text, spec.doc]
-                out += "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+                out +=
+                    "| "
+                    + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ")
+                    + " |\n"
             }
             return out
         }

@@ -7,115 +7,217 @@ public enum ExperimentSchema {
     public static let top: [KeySpec] = [
         KeySpec("name", .string, .required, "Experiment name, recorded with every run."),
         KeySpec("description", .string, .optional, "Free text."),
-        KeySpec("seed", .int(.nonNegative), .derived("drawn at load and recorded"),
-                "Root seed of every random stream (init, shuffle, split, augmentation, dropout, sweep)."),
+        KeySpec(
+            "seed", .int(.nonNegative), .derived("drawn at load and recorded"),
+            "Root seed of every random stream (init, shuffle, split, augmentation, dropout, sweep)."),
     ]
 
-    public static let sections = ["name", "description", "seed", "data", "augment", "model", "loss",
-                                  "optimizer", "schedule", "training", "sweep", "sweep_values"]
+    public static let sections = [
+        "name", "description", "seed", "data", "augment", "model", "loss",
+        "optimizer", "schedule", "training", "sweep", "sweep_values",
+    ]
 
     public static let data: [KeySpec] = [
         KeySpec("channels", .intChoice([1, 3]), .value(.int(1)), "Image channels: 1 (grey) or 3 (RGB)."),
-        KeySpec("resize", .ints(.atLeastOne, count: 2), .optional,
-                "[height, width]: folder images are resized (bilinear) instead of rejected when sizes differ."),
-        KeySpec("validation", .double(.fraction), .value(.double(0)),
-                "Fraction of the training set held out for validation, chosen by the seed."),
+        KeySpec(
+            "resize", .ints(.atLeastOne, count: 2), .optional,
+            "[height, width]: folder images are resized (bilinear) instead of rejected when sizes differ."),
+        KeySpec(
+            "validation", .double(.fraction), .value(.double(0)),
+            "Fraction of the training set held out for validation, chosen by the seed."),
     ]
 
     public static let dataSources: [(String, [KeySpec])] = [
-        ("idx", [
-            KeySpec("images", .path, .required, "IDX image file (optionally .gz)."),
-            KeySpec("labels", .path, .required, "IDX label file (optionally .gz)."),
-        ]),
-        ("folder", [
-            KeySpec("path", .path, .required, "Folder with one sub-folder of PNG images per class."),
-        ]),
+        (
+            "idx",
+            [
+                KeySpec("images", .path, .required, "IDX image file (optionally .gz)."),
+                KeySpec("labels", .path, .required, "IDX label file (optionally .gz)."),
+            ]
+        ),
+        (
+            "folder",
+            [
+                KeySpec("path", .path, .required, "Folder with one sub-folder of PNG images per class.")
+            ]
+        ),
     ]
 
     public static let normalize: [KeySpec] = [
-        KeySpec("mean", .doubleOrList(.any), .required, "Subtracted from every pixel (one value or one per channel)."),
-        KeySpec("std", .doubleOrList(.positive), .required, "Pixels are divided by it after the mean is subtracted."),
+        KeySpec(
+            "mean", .doubleOrList(.any), .required,
+            "Subtracted from every pixel (one value or one per channel)."),
+        KeySpec(
+            "std", .doubleOrList(.positive), .required,
+            "Pixels are divided by it after the mean is subtracted."),
     ]
 
     /// WorkbenchModel's initialiser table, so the names can never drift apart.
     private static let initialisers = WeightInitializers.names
 
     public static let augmentations: [(String, [KeySpec])] = [
-        ("random_crop", [
-            KeySpec("size", .int(.atLeastOne), .required, "Side of the square crop."),
-            KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Border added on each side before cropping."),
-            KeySpec("fill", .double(.any), .value(.double(0)), "Value of the padded border."),
-        ]),
-        ("hflip", [KeySpec("p", .double(.probability), .value(.double(0.5)), "Probability of a left-right flip.")]),
-        ("vflip", [KeySpec("p", .double(.probability), .value(.double(0.5)), "Probability of an up-down flip.")]),
-        ("affine", [
-            KeySpec("degrees", .double(.nonNegative), .value(.double(0)), "Rotation drawn from [-degrees, degrees]."),
-            KeySpec("translate", .double(Bound(min: 0, max: 1)), .value(.double(0)),
+        (
+            "random_crop",
+            [
+                KeySpec("size", .int(.atLeastOne), .required, "Side of the square crop."),
+                KeySpec(
+                    "padding", .int(.nonNegative), .value(.int(0)),
+                    "Border added on each side before cropping."),
+                KeySpec("fill", .double(.any), .value(.double(0)), "Value of the padded border."),
+            ]
+        ),
+        (
+            "hflip",
+            [KeySpec("p", .double(.probability), .value(.double(0.5)), "Probability of a left-right flip.")]
+        ),
+        (
+            "vflip",
+            [KeySpec("p", .double(.probability), .value(.double(0.5)), "Probability of an up-down flip.")]
+        ),
+        (
+            "affine",
+            [
+                KeySpec(
+                    "degrees", .double(.nonNegative), .value(.double(0)),
+                    "Rotation drawn from [-degrees, degrees]."),
+                KeySpec(
+                    "translate", .double(Bound(min: 0, max: 1)), .value(.double(0)),
                     "Shift drawn from [-t, t] times the image size, per axis."),
-            KeySpec("scale", .doubles(.positive, count: 2, ordered: true), .value(.list([.double(1), .double(1)])),
+                KeySpec(
+                    "scale", .doubles(.positive, count: 2, ordered: true),
+                    .value(.list([.double(1), .double(1)])),
                     "[low, high] zoom factor range."),
-            KeySpec("shear", .double(Bound(min: 0, max: 90, maxInclusive: false)), .value(.double(0)),
+                KeySpec(
+                    "shear", .double(Bound(min: 0, max: 90, maxInclusive: false)), .value(.double(0)),
                     "Shear angle drawn from [-shear, shear] degrees."),
-            KeySpec("fill", .double(.any), .value(.double(0)), "Value of pixels mapped from outside the image."),
-        ]),
-        ("elastic", [
-            KeySpec("alpha", .double(.nonNegative), .value(.double(34)), "Displacement scale (Simard et al. 2003)."),
-            KeySpec("sigma", .double(.positive), .value(.double(4)), "Gaussian smoothing of the displacement field."),
-            KeySpec("fill", .double(.any), .value(.double(0)), "Value of pixels mapped from outside the image."),
-        ]),
-        ("noise", [KeySpec("std", .double(.nonNegative), .value(.double(0.05)), "Standard deviation of added Gaussian noise.")]),
-        ("erase", [
-            KeySpec("p", .double(.probability), .value(.double(0.5)), "Probability of erasing one rectangle."),
-            KeySpec("area", .doubles(Bound(min: 0, minInclusive: false, max: 1), count: 2, ordered: true),
+                KeySpec(
+                    "fill", .double(.any), .value(.double(0)),
+                    "Value of pixels mapped from outside the image."),
+            ]
+        ),
+        (
+            "elastic",
+            [
+                KeySpec(
+                    "alpha", .double(.nonNegative), .value(.double(34)),
+                    "Displacement scale (Simard et al. 2003)."),
+                KeySpec(
+                    "sigma", .double(.positive), .value(.double(4)),
+                    "Gaussian smoothing of the displacement field."),
+                KeySpec(
+                    "fill", .double(.any), .value(.double(0)),
+                    "Value of pixels mapped from outside the image."),
+            ]
+        ),
+        (
+            "noise",
+            [
+                KeySpec(
+                    "std", .double(.nonNegative), .value(.double(0.05)),
+                    "Standard deviation of added Gaussian noise.")
+            ]
+        ),
+        (
+            "erase",
+            [
+                KeySpec(
+                    "p", .double(.probability), .value(.double(0.5)),
+                    "Probability of erasing one rectangle."),
+                KeySpec(
+                    "area", .doubles(Bound(min: 0, minInclusive: false, max: 1), count: 2, ordered: true),
                     .value(.list([.double(0.02), .double(0.33)])), "[low, high] fraction of the image area."),
-            KeySpec("aspect", .doubles(.positive, count: 2, ordered: true), .value(.list([.double(0.3), .double(3.3)])),
+                KeySpec(
+                    "aspect", .doubles(.positive, count: 2, ordered: true),
+                    .value(.list([.double(0.3), .double(3.3)])),
                     "[low, high] aspect ratio (drawn log-uniformly)."),
-            KeySpec("value", .double(.any), .value(.double(0)), "Fill value of the erased rectangle."),
-        ]),
-        ("color", [
-            KeySpec("brightness", .double(.nonNegative), .value(.double(0)), "Brightness factor drawn from [1-b, 1+b]."),
-            KeySpec("contrast", .double(.nonNegative), .value(.double(0)), "Contrast factor drawn from [1-c, 1+c]."),
-        ]),
+                KeySpec("value", .double(.any), .value(.double(0)), "Fill value of the erased rectangle."),
+            ]
+        ),
+        (
+            "color",
+            [
+                KeySpec(
+                    "brightness", .double(.nonNegative), .value(.double(0)),
+                    "Brightness factor drawn from [1-b, 1+b]."),
+                KeySpec(
+                    "contrast", .double(.nonNegative), .value(.double(0)),
+                    "Contrast factor drawn from [1-c, 1+c]."),
+            ]
+        ),
     ]
 
     public static let layers: [(String, [KeySpec])] = [
-        ("conv", [
-            KeySpec("filters", .int(.atLeastOne), .required, "Output feature maps."),
-            KeySpec("kernel", .int(.atLeastOne), .required, "Side of the square kernel."),
-            KeySpec("stride", .int(.atLeastOne), .value(.int(1)), "Step between windows."),
-            KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Zero border added on each side."),
-            KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
-            KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
-            KeySpec("table", .intTable(.nonNegative), .optional,
+        (
+            "conv",
+            [
+                KeySpec("filters", .int(.atLeastOne), .required, "Output feature maps."),
+                KeySpec("kernel", .int(.atLeastOne), .required, "Side of the square kernel."),
+                KeySpec("stride", .int(.atLeastOne), .value(.int(1)), "Step between windows."),
+                KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Zero border added on each side."),
+                KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
+                KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
+                KeySpec(
+                    "table", .intTable(.nonNegative), .optional,
                     "Connection table: for each output map, the input maps it sees (LeCun et al. 1998, C3)."),
-        ]),
-        ("subsample", [
-            KeySpec("kind", .choice(["max", "avg", "lecun"]), .value(.string("max")),
+            ]
+        ),
+        (
+            "subsample",
+            [
+                KeySpec(
+                    "kind", .choice(["max", "avg", "lecun"]), .value(.string("max")),
                     "max or avg pooling, or LeCun et al. 1998 trainable subsampling (sum × weight + bias)."),
-            KeySpec("size", .int(.atLeastOne), .value(.int(2)), "Side of the square window."),
-            KeySpec("stride", .int(.atLeastOne), .derived("size"), "Step between windows."),
-            KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Border added on each side."),
-        ]),
-        ("dense", [
-            KeySpec("units", .int(.atLeastOne), .required, "Output features."),
-            KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per unit."),
-            KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
-        ]),
+                KeySpec("size", .int(.atLeastOne), .value(.int(2)), "Side of the square window."),
+                KeySpec("stride", .int(.atLeastOne), .derived("size"), "Step between windows."),
+                KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Border added on each side."),
+            ]
+        ),
+        (
+            "dense",
+            [
+                KeySpec("units", .int(.atLeastOne), .required, "Output features."),
+                KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per unit."),
+                KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
+            ]
+        ),
         ("relu", []), ("tanh", []), ("sigmoid", []),
         ("scaled_tanh", []),  // 1.7159 tanh(2x/3), LeCun et al. 1998
         ("flatten", []), ("global_avg", []),
-        ("leaky_relu", [KeySpec("slope", .double(.nonNegative), .value(.double(0.01)), "Slope for negative inputs.")]),
-        ("elu", [KeySpec("alpha", .double(.positive), .value(.double(1)), "Saturation value for negative inputs.")]),
-        ("dropout", [KeySpec("p", .double(.fraction), .value(.double(0.5)), "Probability of zeroing an activation.")]),
-        ("batchnorm", [
-            KeySpec("momentum", .double(.probability), .value(.double(0.1)), "Weight of the new batch in running statistics."),
-            KeySpec("eps", .double(.positive), .value(.double(1e-5)), "Added to the variance."),
-        ]),
+        (
+            "leaky_relu",
+            [KeySpec("slope", .double(.nonNegative), .value(.double(0.01)), "Slope for negative inputs.")]
+        ),
+        (
+            "elu",
+            [
+                KeySpec(
+                    "alpha", .double(.positive), .value(.double(1)), "Saturation value for negative inputs.")
+            ]
+        ),
+        (
+            "dropout",
+            [KeySpec("p", .double(.fraction), .value(.double(0.5)), "Probability of zeroing an activation.")]
+        ),
+        (
+            "batchnorm",
+            [
+                KeySpec(
+                    "momentum", .double(.probability), .value(.double(0.1)),
+                    "Weight of the new batch in running statistics."),
+                KeySpec("eps", .double(.positive), .value(.double(1e-5)), "Added to the variance."),
+            ]
+        ),
     ]
 
     public static let losses: [(String, [KeySpec])] = [
-        ("cross_entropy", [KeySpec("label_smoothing", .double(.fraction), .value(.double(0)),
-                                   "Mass moved uniformly from the true class to all classes.")]),
+        (
+            "cross_entropy",
+            [
+                KeySpec(
+                    "label_smoothing", .double(.fraction), .value(.double(0)),
+                    "Mass moved uniformly from the true class to all classes.")
+            ]
+        ),
         ("mse", []),
         ("nll", []),
     ]
@@ -123,66 +225,105 @@ public enum ExperimentSchema {
     private static func common(lr: Double, weightDecay: Double) -> [KeySpec] {
         [
             KeySpec("lr", .double(.positive), .value(.double(lr)), "Base learning rate."),
-            KeySpec("weight_decay", .double(.nonNegative), .value(.double(weightDecay)), "L2 penalty (decoupled for adamw)."),
-            KeySpec("clip_norm", .double(.positive), .optional, "Clip the global gradient norm to this value."),
+            KeySpec(
+                "weight_decay", .double(.nonNegative), .value(.double(weightDecay)),
+                "L2 penalty (decoupled for adamw)."),
+            KeySpec(
+                "clip_norm", .double(.positive), .optional, "Clip the global gradient norm to this value."),
         ]
     }
 
-    private static let betas = KeySpec("betas", .doubles(.fraction, count: 2, ordered: false),
-                                       .value(.list([.double(0.9), .double(0.999)])), "Moment decay rates (Kingma & Ba 2015).")
-    private static let eps = KeySpec("eps", .double(.positive), .value(.double(1e-8)), "Added to the denominator.")
+    private static let betas = KeySpec(
+        "betas", .doubles(.fraction, count: 2, ordered: false),
+        .value(.list([.double(0.9), .double(0.999)])), "Moment decay rates (Kingma & Ba 2015).")
+    private static let eps = KeySpec(
+        "eps", .double(.positive), .value(.double(1e-8)), "Added to the denominator.")
 
     public static let optimizers: [(String, [KeySpec])] = [
-        ("sgd", common(lr: 0.01, weightDecay: 0) + [
-            KeySpec("momentum", .double(.fraction), .value(.double(0)), "Heavy-ball momentum."),
-            KeySpec("nesterov", .bool, .value(.bool(false)), "Nesterov momentum (needs momentum > 0)."),
-        ]),
+        (
+            "sgd",
+            common(lr: 0.01, weightDecay: 0) + [
+                KeySpec("momentum", .double(.fraction), .value(.double(0)), "Heavy-ball momentum."),
+                KeySpec("nesterov", .bool, .value(.bool(false)), "Nesterov momentum (needs momentum > 0)."),
+            ]
+        ),
         ("adam", common(lr: 0.001, weightDecay: 0) + [betas, eps]),
         ("adamw", common(lr: 0.001, weightDecay: 0.01) + [betas, eps]),
-        ("rmsprop", common(lr: 0.01, weightDecay: 0) + [
-            KeySpec("alpha", .double(.fraction), .value(.double(0.99)), "Decay of the squared-gradient average."),
-            eps,
-            KeySpec("momentum", .double(.fraction), .value(.double(0)), "Momentum."),
-        ]),
+        (
+            "rmsprop",
+            common(lr: 0.01, weightDecay: 0) + [
+                KeySpec(
+                    "alpha", .double(.fraction), .value(.double(0.99)),
+                    "Decay of the squared-gradient average."),
+                eps,
+                KeySpec("momentum", .double(.fraction), .value(.double(0)), "Momentum."),
+            ]
+        ),
     ]
 
-    private static let warmup = KeySpec("warmup", .int(.nonNegative), .value(.int(0)),
-                                        "Epochs of linear warm-up from 0 to the scheduled rate.")
+    private static let warmup = KeySpec(
+        "warmup", .int(.nonNegative), .value(.int(0)),
+        "Epochs of linear warm-up from 0 to the scheduled rate.")
 
     public static let schedules: [(String, [KeySpec])] = [
         ("constant", [warmup]),
-        ("step", [
-            KeySpec("every", .int(.atLeastOne), .required, "Epochs between decays."),
-            KeySpec("gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each decay."),
-            warmup,
-        ]),
-        ("multistep", [
-            KeySpec("milestones", .ints(.atLeastOne, count: nil), .required, "Epochs at which the rate decays."),
-            KeySpec("gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each milestone."),
-            warmup,
-        ]),
-        ("exponential", [KeySpec("gamma", .double(.positive), .required, "Factor applied every epoch."), warmup]),
-        ("cosine", [KeySpec("min_lr", .double(.nonNegative), .value(.double(0)), "Rate at the last step."), warmup]),
-        ("onecycle", [
-            KeySpec("max_lr", .double(.positive), .required, "Peak rate (Smith & Topin 2019)."),
-            KeySpec("pct_start", .double(Bound(min: 0, minInclusive: false, max: 1, maxInclusive: false)),
+        (
+            "step",
+            [
+                KeySpec("every", .int(.atLeastOne), .required, "Epochs between decays."),
+                KeySpec("gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each decay."),
+                warmup,
+            ]
+        ),
+        (
+            "multistep",
+            [
+                KeySpec(
+                    "milestones", .ints(.atLeastOne, count: nil), .required,
+                    "Epochs at which the rate decays."),
+                KeySpec(
+                    "gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each milestone."),
+                warmup,
+            ]
+        ),
+        (
+            "exponential",
+            [KeySpec("gamma", .double(.positive), .required, "Factor applied every epoch."), warmup]
+        ),
+        (
+            "cosine",
+            [KeySpec("min_lr", .double(.nonNegative), .value(.double(0)), "Rate at the last step."), warmup]
+        ),
+        (
+            "onecycle",
+            [
+                KeySpec("max_lr", .double(.positive), .required, "Peak rate (Smith & Topin 2019)."),
+                KeySpec(
+                    "pct_start", .double(Bound(min: 0, minInclusive: false, max: 1, maxInclusive: false)),
                     .value(.double(0.3)), "Fraction of steps spent rising."),
-            warmup,
-        ]),
+                warmup,
+            ]
+        ),
     ]
 
     public static let training: [KeySpec] = [
         KeySpec("epochs", .int(.atLeastOne), .value(.int(10)), "Passes over the training set."),
         KeySpec("batch_size", .int(.atLeastOne), .value(.int(64)), "Samples per optimizer step."),
-        KeySpec("threads", .int(.atLeastOne), .value(.int(1)), "Threads computing one batch (results do not depend on it)."),
-        KeySpec("workers", .int(.nonNegative), .value(.int(2)), "Threads loading and augmenting samples; 0 = inline."),
+        KeySpec(
+            "threads", .int(.atLeastOne), .value(.int(1)),
+            "Threads computing one batch (results do not depend on it)."),
+        KeySpec(
+            "workers", .int(.nonNegative), .value(.int(2)),
+            "Threads loading and augmenting samples; 0 = inline."),
         KeySpec("drop_last", .bool, .value(.bool(false)), "Drop the last incomplete batch of each epoch."),
-        KeySpec("chunk", .int(.atLeastOne), .value(.int(16)),
-                "Samples per work unit; gradients are summed in a fixed chunk order so results are reproducible."),
+        KeySpec(
+            "chunk", .int(.atLeastOne), .value(.int(16)),
+            "Samples per work unit; gradients are summed in a fixed chunk order, so results do not "
+                + "depend on threads."),
     ]
 
     public static let sweepRandom: [KeySpec] = [
-        KeySpec("count", .int(.atLeastOne), .required, "Children to draw."),
+        KeySpec("count", .int(.atLeastOne), .required, "Children to draw.")
     ]
 
     public static let sweepRange: [KeySpec] = [

@@ -5,7 +5,8 @@ public struct Bound: Equatable, Sendable {
     public var max: Double?
     public var maxInclusive: Bool
 
-    public init(min: Double? = nil, minInclusive: Bool = true, max: Double? = nil, maxInclusive: Bool = true) {
+    public init(min: Double? = nil, minInclusive: Bool = true, max: Double? = nil, maxInclusive: Bool = true)
+    {
         self.min = min
         self.minInclusive = minInclusive
         self.max = max
@@ -31,9 +32,10 @@ public struct Bound: Equatable, Sendable {
     public var text: String {
         func f(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
         switch (min, max) {
-        case let (lo?, hi?): return "in \(minInclusive ? "[" : "(")\(f(lo)), \(f(hi))\(maxInclusive ? "]" : ")")"
-        case let (lo?, nil): return minInclusive ? "≥ \(f(lo))" : "> \(f(lo))"
-        case let (nil, hi?): return maxInclusive ? "≤ \(f(hi))" : "< \(f(hi))"
+        case (let lo?, let hi?):
+            return "in \(minInclusive ? "[" : "(")\(f(lo)), \(f(hi))\(maxInclusive ? "]" : ")")"
+        case (let lo?, nil): return minInclusive ? "≥ \(f(lo))" : "> \(f(lo))"
+        case (nil, let hi?): return maxInclusive ? "≤ \(f(hi))" : "< \(f(hi))"
         case (nil, nil): return ""
         }
     }
@@ -64,21 +66,22 @@ public enum ValueType: Equatable, Sendable {
     public var expected: String {
         func with(_ b: Bound) -> String { b.text.isEmpty ? "" : " \(b.text)" }
         switch self {
-        case let .int(b): return "an integer\(with(b))"
-        case let .double(b): return "a number\(with(b))"
+        case .int(let b): return "an integer\(with(b))"
+        case .double(let b): return "a number\(with(b))"
         case .bool: return "true or false"
         case .string: return "a string"
-        case let .choice(names): return "one of " + names.joined(separator: ", ")
-        case let .intChoice(values):
+        case .choice(let names): return "one of " + names.joined(separator: ", ")
+        case .intChoice(let values):
             return values.dropLast().map(String.init).joined(separator: ", ") + " or " + String(values.last!)
         case .path: return "a path to an existing file or folder"
-        case let .ints(b, count):
-            return "a list of \(count.map(String.init) ?? "") integers\(with(b))".replacingOccurrences(of: "of  ", with: "of ")
-        case let .doubles(b, count, ordered):
+        case .ints(let b, let count):
+            return "a list of \(count.map(String.init) ?? "") integers\(with(b))".replacingOccurrences(
+                of: "of  ", with: "of ")
+        case .doubles(let b, let count, let ordered):
             let n = count.map { "\($0) " } ?? ""
             return "a list of \(n)numbers\(with(b))\(ordered ? ", low to high" : "")"
-        case let .doubleOrList(b): return "a number\(with(b)) or a list of them (one per channel)"
-        case let .intTable(b): return "a list of integer lists\(with(b))"
+        case .doubleOrList(let b): return "a number\(with(b)) or a list of them (one per channel)"
+        case .intTable(let b): return "a list of integer lists\(with(b))"
         }
     }
 }
@@ -99,8 +102,8 @@ public enum KeyDefault: Equatable, Sendable {
         switch self {
         case .required: return "required"
         case .optional: return "absent"
-        case let .value(v): return v.description
-        case let .derived(how): return how
+        case .value(let v): return v.description
+        case .derived(let how): return how
         }
     }
 }

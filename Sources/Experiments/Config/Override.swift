@@ -27,7 +27,8 @@ public struct Override: Equatable, Sendable {
             throw ConfigError(mark, key, "expected a dotted key path such as optimizer.lr, found '\(key)'")
         }
         let text = String(option[option.index(after: eq)...])
-        let value = try YAMLReader.read(text: text, origin: mark.origin, positions: false) ?? .scalar("", mark: mark)
+        let value =
+            try YAMLReader.read(text: text, origin: mark.origin, positions: false) ?? .scalar("", mark: mark)
         return Override(path: path, value: value, mark: mark)
     }
 
@@ -41,7 +42,7 @@ public struct Override: Equatable, Sendable {
         let here = done + [head]
         let keyPath = here.joined(separator: ".")
         switch node.content {
-        case var .mapping(pairs):
+        case .mapping(var pairs):
             if let i = pairs.firstIndex(where: { $0.key == head }) {
                 pairs[i].value = try setting(pairs[i].value, at: path.dropFirst(), done: here)
             } else {
@@ -49,28 +50,33 @@ public struct Override: Equatable, Sendable {
                 pairs.append(YAMLPair(key: head, keyMark: mark, value: fresh))
             }
             return YAMLNode(.mapping(pairs), mark: node.mark)
-        case var .sequence(items):
+        case .sequence(var items):
             guard let i = Int(head) else {
-                throw ConfigError(mark, keyPath, "expected a list index (0..<\(items.count)), found '\(head)'")
+                throw ConfigError(
+                    mark, keyPath, "expected a list index (0..<\(items.count)), found '\(head)'")
             }
             guard items.indices.contains(i) else {
                 let list = done.joined(separator: ".")
-                throw ConfigError(mark, keyPath, "expected an index in 0..<\(items.count) (\(list) has \(items.count) "
-                    + "entries), found \(i)")
+                throw ConfigError(
+                    mark, keyPath,
+                    "expected an index in 0..<\(items.count) (\(list) has \(items.count) "
+                        + "entries), found \(i)")
             }
             items[i] = try setting(items[i], at: path.dropFirst(), done: here)
             return YAMLNode(.sequence(items), mark: node.mark)
-        case let .scalar(text, _):
+        case .scalar(let text, _):
             if node.isNull {
                 return try setting(.mapping([], mark: node.mark), at: path, done: done)
             }
             if text == head {  // a bare layer or section name (`- relu`, `loss: mse`) gains parameters
-                let expanded = YAMLNode.mapping([YAMLPair(key: text, keyMark: node.mark, value: .mapping([], mark: mark))],
-                                                mark: node.mark)
+                let expanded = YAMLNode.mapping(
+                    [YAMLPair(key: text, keyMark: node.mark, value: .mapping([], mark: mark))],
+                    mark: node.mark)
                 return try setting(expanded, at: path, done: done)
             }
             if done.count == 1, ["loss", "optimizer", "schedule"].contains(done[0]) {  // `loss: mse` + loss.x
-                let named = YAMLNode.mapping([YAMLPair(key: "name", keyMark: node.mark, value: node)], mark: node.mark)
+                let named = YAMLNode.mapping(
+                    [YAMLPair(key: "name", keyMark: node.mark, value: node)], mark: node.mark)
                 return try setting(named, at: path, done: done)
             }
             let parent = done.joined(separator: ".")

@@ -35,31 +35,40 @@ public struct SweepConfig: Equatable, Sendable {
     static func decode(_ node: YAMLNode, _ d: ConfigDecoder) -> SweepConfig? {
         guard let pairs = d.mapping(node, "sweep") else { return nil }
         for pair in pairs where pair.key != "grid" && pair.key != "random" {
-            d.report(pair.keyMark, "sweep.\(pair.key)", "unknown key '\(pair.key)'; "
-                + suggestion(for: pair.key, among: ["grid", "random"]))
+            d.report(
+                pair.keyMark, "sweep.\(pair.key)",
+                "unknown key '\(pair.key)'; "
+                    + suggestion(for: pair.key, among: ["grid", "random"]))
         }
         switch (node["grid"], node["random"]) {
-        case let (grid?, nil):
+        case (let grid?, nil):
             guard let dims = dimensions(grid, "sweep.grid", d, allowRanges: false) else { return nil }
             return SweepConfig(strategy: .grid, dimensions: dims)
-        case let (nil, random?):
-            let params = d.params(random, "sweep.random", table: ExperimentSchema.sweepRandom, extra: ["space"])
+        case (nil, let random?):
+            let params = d.params(
+                random, "sweep.random", table: ExperimentSchema.sweepRandom, extra: ["space"])
             guard let space = random["space"] else {
-                d.report(random.mark, "sweep.random.space", "missing required key 'space' (a mapping of key → values)")
+                d.report(
+                    random.mark, "sweep.random.space",
+                    "missing required key 'space' (a mapping of key → values)")
                 return nil
             }
             let dims = dimensions(space, "sweep.random.space", d, allowRanges: true)
             guard let count = params["count"]?.int, let dims else { return nil }
             return SweepConfig(strategy: .random(count: count), dimensions: dims)
         default:
-            d.report(node.mark, "sweep", "expected exactly one of 'grid' or 'random', found "
-                + (node["grid"] == nil ? "neither" : "both"))
+            d.report(
+                node.mark, "sweep",
+                "expected exactly one of 'grid' or 'random', found "
+                    + (node["grid"] == nil ? "neither" : "both"))
             return nil
         }
     }
 
-    private static func dimensions(_ node: YAMLNode, _ path: String, _ d: ConfigDecoder,
-                                   allowRanges: Bool) -> [Dimension]? {
+    private static func dimensions(
+        _ node: YAMLNode, _ path: String, _ d: ConfigDecoder,
+        allowRanges: Bool
+    ) -> [Dimension]? {
         guard let pairs = d.mapping(node, path) else { return nil }
         if pairs.isEmpty {
             d.mismatch(node, path, expected: "at least one key to sweep")
@@ -69,7 +78,9 @@ public struct SweepConfig: Equatable, Sendable {
         for pair in pairs {
             let keyPath = "\(path).\(pair.key)"
             if pair.key.hasPrefix("sweep") {
-                d.report(pair.keyMark, keyPath, "expected a config key outside the sweep block, found '\(pair.key)'")
+                d.report(
+                    pair.keyMark, keyPath,
+                    "expected a config key outside the sweep block, found '\(pair.key)'")
                 continue
             }
             if let items = pair.value.items, !items.isEmpty {
@@ -84,18 +95,24 @@ public struct SweepConfig: Equatable, Sendable {
                 guard let lo = p["min"]?.double, let hi = p["max"]?.double else { continue }
                 let log = p.bool("log")
                 if lo > hi || (log && lo <= 0) {
-                    d.report(pair.value.mark, keyPath, "expected \(log ? "0 < " : "")min ≤ max, found min \(lo), max \(hi)")
+                    d.report(
+                        pair.value.mark, keyPath,
+                        "expected \(log ? "0 < " : "")min ≤ max, found min \(lo), max \(hi)")
                     continue
                 }
                 let integer = [pair.value["min"], pair.value["max"]].allSatisfy {
                     if case .int? = $0?.scalarValue { return true }
                     return false
                 }
-                dims.append(Dimension(key: pair.key, domain: .range(min: lo, max: hi, log: log, integer: integer),
-                                      mark: pair.keyMark))
+                dims.append(
+                    Dimension(
+                        key: pair.key, domain: .range(min: lo, max: hi, log: log, integer: integer),
+                        mark: pair.keyMark))
             } else {
-                d.mismatch(pair.value, keyPath, expected: allowRanges
-                    ? "a non-empty list of values or {min, max, log}" : "a non-empty list of values")
+                d.mismatch(
+                    pair.value, keyPath,
+                    expected: allowRanges
+                        ? "a non-empty list of values or {min, max, log}" : "a non-empty list of values")
             }
         }
         return dims.count == pairs.count ? dims : nil
@@ -104,7 +121,7 @@ public struct SweepConfig: Equatable, Sendable {
     /// A sweep value as the core schema reads it; nil for null.
     static func configValue(_ node: YAMLNode) -> ConfigValue? {
         switch node.content {
-        case let .sequence(items):
+        case .sequence(let items):
             let values = items.compactMap(configValue)
             return values.count == items.count ? .list(values) : nil
         case .mapping:
@@ -112,10 +129,10 @@ public struct SweepConfig: Equatable, Sendable {
         case .scalar:
             switch node.scalarValue! {
             case .null: return nil
-            case let .bool(b): return .bool(b)
-            case let .int(i): return .int(i)
-            case let .double(v): return .double(v)
-            case let .string(s): return .string(s)
+            case .bool(let b): return .bool(b)
+            case .int(let i): return .int(i)
+            case .double(let v): return .double(v)
+            case .string(let s): return .string(s)
             }
         }
     }
@@ -128,11 +145,11 @@ public struct SweepConfig: Equatable, Sendable {
         case .grid:
             var points: [[ConfigValue]] = [[]]
             for dim in dimensions {
-                guard case let .values(values) = dim.domain else { continue }
+                guard case .values(let values) = dim.domain else { continue }
                 points = points.flatMap { prefix in values.map { prefix + [$0] } }
             }
             return points
-        case let .random(count):
+        case .random(let count):
             var rng = SplitMix64(seed: seed).derived(RandomStream.sweep.rawValue)
             return (0..<count).map { _ in dimensions.map { draw($0.domain, &rng) } }
         }
@@ -140,12 +157,14 @@ public struct SweepConfig: Equatable, Sendable {
 
     private func draw(_ domain: Domain, _ rng: inout SplitMix64) -> ConfigValue {
         switch domain {
-        case let .values(values):
+        case .values(let values):
             return values[rng.nextInt(below: values.count)]
-        case let .range(lo, hi, log, integer):
+        case .range(let lo, let hi, let log, let integer):
             let u = rng.nextDouble()
             if integer && !log { return .int(Int(lo) + rng.nextInt(below: Int(hi) - Int(lo) + 1)) }
-            let v = log ? exp(Foundation.log(lo) + u * (Foundation.log(hi) - Foundation.log(lo))) : lo + (hi - lo) * u
+            let v =
+                log
+                ? exp(Foundation.log(lo) + u * (Foundation.log(hi) - Foundation.log(lo))) : lo + (hi - lo) * u
             return integer ? .int(Int(v.rounded())) : .double(v)
         }
     }

@@ -16,12 +16,14 @@ public enum YAMLEmitter {
         defer { yaml_emitter_delete(emitter) }
         let sink = Sink()
         let context = Unmanaged.passUnretained(sink).toOpaque()
-        yaml_emitter_set_output(emitter, { data, buffer, size in
-            guard let data, let buffer else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(data).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
-            return 1
-        }, context)
+        yaml_emitter_set_output(
+            emitter,
+            { data, buffer, size in
+                guard let data, let buffer else { return 0 }
+                let sink = Unmanaged<Sink>.fromOpaque(data).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                return 1
+            }, context)
         yaml_emitter_set_width(emitter, -1)
         yaml_emitter_set_unicode(emitter, 1)
         yaml_emitter_set_indent(emitter, 2)
@@ -60,30 +62,35 @@ public enum YAMLEmitter {
 
         func node(_ node: YAMLNode, flow: Bool, inList: Bool) throws {
             switch node.content {
-            case let .scalar(text, style):
-                let scalarStyle = style == .plain || YAMLEmitter.isPlainSafe(text)
+            case .scalar(let text, let style):
+                let scalarStyle =
+                    style == .plain || YAMLEmitter.isPlainSafe(text)
                     ? YAML_ANY_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE
                 var bytes = Array(text.utf8) + [0]
                 try bytes.withUnsafeMutableBufferPointer { buffer in
                     try emit {
-                        yaml_scalar_event_initialize(&$0, nil, nil, buffer.baseAddress, Int32(buffer.count - 1),
-                                                     1, 1, scalarStyle)
+                        yaml_scalar_event_initialize(
+                            &$0, nil, nil, buffer.baseAddress, Int32(buffer.count - 1),
+                            1, 1, scalarStyle)
                     }
                 }
-            case let .sequence(items):
+            case .sequence(let items):
                 let asFlow = flow || items.allSatisfy(\.isScalarOrFlatList)
                 try emit {
-                    yaml_sequence_start_event_initialize(&$0, nil, nil, 1,
-                                                         asFlow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE)
+                    yaml_sequence_start_event_initialize(
+                        &$0, nil, nil, 1,
+                        asFlow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE)
                 }
                 for item in items { try self.node(item, flow: asFlow, inList: true) }
                 try emit { yaml_sequence_end_event_initialize(&$0) }
-            case let .mapping(pairs):
-                let asFlow = flow || pairs.isEmpty
+            case .mapping(let pairs):
+                let asFlow =
+                    flow || pairs.isEmpty
                     || (inList && pairs.allSatisfy { $0.value.isScalarOrFlatList || $0.value.isFlatTable })
                 try emit {
-                    yaml_mapping_start_event_initialize(&$0, nil, nil, 1,
-                                                        asFlow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE)
+                    yaml_mapping_start_event_initialize(
+                        &$0, nil, nil, 1,
+                        asFlow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE)
                 }
                 for pair in pairs {
                     try self.node(.scalar(pair.key, .quoted), flow: asFlow, inList: false)
@@ -100,14 +107,18 @@ extension YAMLNode {
     var isScalarOrFlatList: Bool {
         switch content {
         case .scalar: return true
-        case let .sequence(items): return items.allSatisfy { if case .scalar = $0.content { return true }; return false }
+        case .sequence(let items):
+            return items.allSatisfy {
+                if case .scalar = $0.content { return true }
+                return false
+            }
         case .mapping: return false
         }
     }
 
     /// A sequence of flat lists, such as a connection table `[[0, 1, 2], [1, 2, 3]]`.
     var isFlatTable: Bool {
-        guard case let .sequence(items) = content else { return false }
+        guard case .sequence(let items) = content else { return false }
         return items.allSatisfy(\.isScalarOrFlatList)
     }
 }

@@ -46,7 +46,9 @@ public struct YAMLNode: Equatable, Sendable {
         self.mark = mark
     }
 
-    public static func scalar(_ text: String, _ style: ScalarStyle = .plain, mark: SourceMark = .generated) -> YAMLNode {
+    public static func scalar(_ text: String, _ style: ScalarStyle = .plain, mark: SourceMark = .generated)
+        -> YAMLNode
+    {
         YAMLNode(.scalar(text, style), mark: mark)
     }
 
@@ -60,7 +62,7 @@ public struct YAMLNode: Equatable, Sendable {
 
     /// The core-schema value of a scalar node, nil for collections.
     public var scalarValue: YAMLScalar? {
-        if case let .scalar(text, style) = content { return YAMLScalar(resolving: text, style: style) }
+        if case .scalar(let text, let style) = content { return YAMLScalar(resolving: text, style: style) }
         return nil
     }
 
@@ -69,13 +71,13 @@ public struct YAMLNode: Equatable, Sendable {
 
     /// The entries of a mapping node, nil otherwise.
     public var pairs: [YAMLPair]? {
-        if case let .mapping(pairs) = content { return pairs }
+        if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     /// The items of a sequence node, nil otherwise.
     public var items: [YAMLNode]? {
-        if case let .sequence(items) = content { return items }
+        if case .sequence(let items) = content { return items }
         return nil
     }
 

@@ -66,7 +66,8 @@ private struct TreeBuilder {
     }
 
     func mark(_ m: yaml_mark_t) -> SourceMark {
-        positions ? SourceMark(origin: origin, line: Int(m.line) + 1, column: Int(m.column) + 1)
+        positions
+            ? SourceMark(origin: origin, line: Int(m.line) + 1, column: Int(m.column) + 1)
             : SourceMark(origin: origin)
     }
 
@@ -120,10 +121,14 @@ private struct TreeBuilder {
             try rejectCollectionKey(start)
             stack.append(.mapping(mark(start), [], pendingKey: nil, seen: [:]))
         case YAML_SEQUENCE_END_EVENT:
-            guard case let .sequence(m, items) = stack.removeLast() else { preconditionFailure("unbalanced") }
+            guard case .sequence(let m, let items) = stack.removeLast() else {
+                preconditionFailure("unbalanced")
+            }
             attach(YAMLNode(.sequence(items), mark: m))
         case YAML_MAPPING_END_EVENT:
-            guard case let .mapping(m, pairs, _, _) = stack.removeLast() else { preconditionFailure("unbalanced") }
+            guard case .mapping(let m, let pairs, _, _) = stack.removeLast() else {
+                preconditionFailure("unbalanced")
+            }
             attach(YAMLNode(.mapping(pairs), mark: m))
         default:
             break
@@ -133,7 +138,7 @@ private struct TreeBuilder {
 
     /// A collection opening where a mapping expects its key (`? [a, b]: 1`) is not supported.
     func rejectCollectionKey(_ start: yaml_mark_t) throws {
-        if case let .mapping(_, _, pendingKey, _) = stack.last, pendingKey == nil {
+        if case .mapping(_, _, let pendingKey, _) = stack.last, pendingKey == nil {
             throw ConfigError(mark(start), keyPath(), "expected a scalar mapping key, found a collection")
         }
     }
@@ -143,8 +148,8 @@ private struct TreeBuilder {
         var path = ""
         for frame in stack {
             switch frame {
-            case let .sequence(_, items): path += "[\(items.count)]"
-            case let .mapping(_, _, pendingKey, _):
+            case .sequence(_, let items): path += "[\(items.count)]"
+            case .mapping(_, _, let pendingKey, _):
                 if let (key, _) = pendingKey { path += path.isEmpty ? key : ".\(key)" }
             }
         }
@@ -166,7 +171,7 @@ private struct TreeBuilder {
                 pairs.append(YAMLPair(key: key, keyMark: keyMark, value: node))
                 stack.append(.mapping(m, pairs, pendingKey: nil, seen: seen))
             } else {
-                guard case let .scalar(key, _) = node.content else {
+                guard case .scalar(let key, _) = node.content else {
                     preconditionFailure("collection keys are rejected when they open")
                 }
                 if let first = seen[key] {
@@ -174,7 +179,10 @@ private struct TreeBuilder {
                     let again = node.mark.line.map { "line \($0)" } ?? node.mark.origin
                     let parent = keyPath()
                     let path = parent.isEmpty ? key : "\(parent).\(key)"
-                    diagnostics.append(Diagnostic(node.mark, path, "duplicate key '\(key)': first at \(firstAt), again at \(again)"))
+                    diagnostics.append(
+                        Diagnostic(
+                            node.mark, path, "duplicate key '\(key)': first at \(firstAt), again at \(again)")
+                    )
                 } else {
                     seen[key] = node.mark
                 }

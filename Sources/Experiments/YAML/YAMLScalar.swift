@@ -88,8 +88,8 @@ public enum YAMLScalar: Equatable, Sendable {
     /// The number this scalar holds, if it is an integer or a float.
     public var number: Double? {
         switch self {
-        case let .int(v): return Double(v)
-        case let .double(v): return v
+        case .int(let v): return Double(v)
+        case .double(let v): return v
         default: return nil
         }
     }
