@@ -250,22 +250,22 @@ final class GeometricAugmentationTests: XCTestCase {
     }
 
     func testBilinearSamplerInteriorBorderAndOutside() {
-        // 2×3 plane: row 0 = 0 1 2, row 1 = 3 4 5; fill 10.
-        let plane: [Float] = [0, 1, 2, 3, 4, 5]
-        let sampler = BilinearSampler(height: 2, width: 3, fill: 10)
-        plane.withUnsafeBufferPointer { p in
-            let base = p.baseAddress!
-            XCTAssertEqual(sampler.sample(base, x: 1, y: 1), 4)
-            XCTAssertEqual(sampler.sample(base, x: 2, y: 1), 5, "last row and column exact")
-            XCTAssertEqual(sampler.sample(base, x: 0.5, y: 0.5), 2, accuracy: 1e-6)  // (0+1+3+4)/4
-            XCTAssertEqual(sampler.sample(base, x: 1.25, y: 0), 1.25, accuracy: 1e-6)
-            XCTAssertEqual(sampler.sample(base, x: -0.5, y: 0), 5, accuracy: 1e-6)  // (10 + 0)/2
-            XCTAssertEqual(sampler.sample(base, x: 2.5, y: 1), 7.5, accuracy: 1e-6)  // (5 + 10)/2
-            XCTAssertEqual(sampler.sample(base, x: 1, y: -0.25), 3.25, accuracy: 1e-6)  // 0.25·10 + 0.75·1
-            XCTAssertEqual(sampler.sample(base, x: -1, y: 0), 10)
-            XCTAssertEqual(sampler.sample(base, x: 0, y: 7), 10)
-            XCTAssertEqual(sampler.sample(base, x: .nan, y: 0), 10)
-            XCTAssertEqual(sampler.sample(base, x: -1e-9, y: 0), 0, accuracy: 1e-6)
-        }
+        // 2×3 channel 0: row 0 = 0 1 2, row 1 = 3 4 5 (channel 1 adds 6); fill 10.
+        let image = Image(channels: 2, height: 2, width: 3, pixels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+        let sampler = BilinearSampler(image, fill: 10)
+        func at(_ x: Float, _ y: Float) -> Float { sampler.sample(channel: 0, x: x, y: y) }
+        XCTAssertEqual(at(1, 1), 4)
+        XCTAssertEqual(at(2, 1), 5, "last row and column exact")
+        XCTAssertEqual(at(0.5, 0.5), 2, accuracy: 1e-6)  // (0 + 1 + 3 + 4) / 4
+        XCTAssertEqual(at(1.25, 0), 1.25, accuracy: 1e-6)
+        XCTAssertEqual(at(-0.5, 0), 5, accuracy: 1e-6)  // (10 + 0) / 2
+        XCTAssertEqual(at(2.5, 1), 7.5, accuracy: 1e-6)  // (5 + 10) / 2
+        XCTAssertEqual(at(1, -0.25), 3.25, accuracy: 1e-6)  // 0.25·10 + 0.75·1
+        XCTAssertEqual(at(-1, 0), 10)
+        XCTAssertEqual(at(0, 7), 10)
+        XCTAssertEqual(at(.nan, 0), 10)
+        XCTAssertEqual(at(-1e-9, 0), 0, accuracy: 1e-6)
+        XCTAssertEqual(at(2.999_999, 1.999_999), 10, accuracy: 1e-4, "just inside the far corner: all fill")
+        XCTAssertEqual(sampler.sample(channel: 1, x: 0.5, y: 0), 6.5, accuracy: 1e-6)
     }
 }

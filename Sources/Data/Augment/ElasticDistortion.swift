@@ -40,20 +40,11 @@ public struct ElasticDistortion: Augmentation {
         for i in 0..<n { dy[i] = rng.nextFloat(in: -1, 1) }
         smooth(&dx, height: h, width: w)
         smooth(&dy, height: h, width: w)
-        let channels = image.channels
-        let sampler = BilinearSampler(height: h, width: w, fill: fill)
         var out = [Float](repeating: fill, count: image.pixels.count)
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let sx = Float(x) + alpha * dx[y * w + x]
-                        let sy = Float(y) + alpha * dy[y * w + x]
-                        for ch in 0..<channels {
-                            dst[(ch * h + y) * w + x] = sampler.sample(
-                                src.baseAddress! + ch * n, x: sx, y: sy)
-                        }
-                    }
+        dx.withUnsafeBufferPointer { dx in
+            dy.withUnsafeBufferPointer { dy in
+                BilinearSampler(image, fill: fill).resample(into: &out) { x, y in
+                    (Float(x) + alpha * dx[y &* w &+ x], Float(y) + alpha * dy[y &* w &+ x])
                 }
             }
         }

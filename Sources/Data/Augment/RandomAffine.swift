@@ -73,29 +73,13 @@ public struct RandomAffine: Augmentation {
         if ia == 1 && ib == 0 && ic == 0 && id == 1 && translation.x == 0 && translation.y == 0 { return }
         let h = image.height
         let w = image.width
-        let channels = image.channels
         let cx = Float(w - 1) / 2
         let cy = Float(h - 1) / 2
-        let sampler = BilinearSampler(height: h, width: w, fill: fill)
         var out = [Float](repeating: fill, count: image.pixels.count)
-        let plane = h * w
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let py = Float(y) - cy - translation.y
-                    let rowX = ib * py + cx
-                    let rowY = id * py + cy
-                    for x in 0..<w {
-                        let px = Float(x) - cx - translation.x
-                        let sx = ia * px + rowX
-                        let sy = ic * px + rowY
-                        for ch in 0..<channels {
-                            dst[ch &* plane &+ y &* w &+ x] = sampler.sample(
-                                src.baseAddress! + ch &* plane, x: sx, y: sy)
-                        }
-                    }
-                }
-            }
+        BilinearSampler(image, fill: fill).resample(into: &out) { x, y in
+            let px = Float(x) - cx - translation.x
+            let py = Float(y) - cy - translation.y
+            return (ia * px + ib * py + cx, ic * px + id * py + cy)
         }
         image.pixels = out
     }
