@@ -237,6 +237,16 @@ final class PNGTests: XCTestCase {
         assertDataError([good, "64×64 = 4096 pixels", "at most 4000"]) {
             _ = try PNG.decode(path: good, options: PNGOptions(maxPixels: 4000))
         }
+        // A 60000×60000 header over an empty image: refused from the header, nothing allocated.
+        let ihdr = PNGFixtures.bigEndian(60000) + PNGFixtures.bigEndian(60000) + [8, 0, 0, 0, 0]
+        let bomb = tmp.write(PNGShim.signature + PNGFixtures.chunk("IHDR", ihdr) + PNGFixtures.chunk("IDAT", [])
+                             + PNGFixtures.chunk("IEND", []),
+                             to: "bomb.png")
+        assertDataError([bomb, "60000×60000 = 3600000000 pixels", "at most 67108864"]) {
+            _ = try PNG.decode(path: bomb)
+        }
+        XCTAssertEqual(try PNG.readHeader(path: bomb).width, 60000)
+
         let missing = tmp.file("missing.png")
         assertDataError([missing, "no such file"]) { _ = try PNG.decode(path: missing) }
         assertDataError([missing, "no such file"]) { _ = try PNG.readHeader(path: missing) }
