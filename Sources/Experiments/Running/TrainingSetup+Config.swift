@@ -5,7 +5,7 @@ import WorkbenchRandom
 
 extension TrainingSetup {
     /// Builds the setup an experiment config describes, checking data and shapes first:
-    /// - the training set, split by `data.validation` with `seed.derived(split)`;
+    /// - the training set, split by `data.validation` (`ExperimentConfig.splitValidation`);
     /// - the training stream (shuffle by (seed, epoch), augmentation by (seed, epoch, sample) —
     ///   see `BatchStream`), validation and test streams without augmentation;
     /// - the network initialised from the seed (`seed.derived(initialisation, layer)`), the trainer
@@ -14,8 +14,7 @@ extension TrainingSetup {
         let root = SplitMix64(seed: config.seed)
         let training = config.training
         let full = try config.makeTrainDataset()
-        let (trainSet, validationSet) = split(full, fraction: config.data.validation,
-                                              rng: root.derived(RandomStream.split.rawValue))
+        let (trainSet, validationSet) = config.splitValidation(full)
         let testSet = try config.makeTestDataset()
         let network = try config.checkedNetwork(train: full, test: testSet)
         let normalization = config.makeNormalization()
@@ -36,12 +35,5 @@ extension TrainingSetup {
         let plan = TrainingPlan(epochs: training.epochs, train: train, validation: validation, test: test,
                                 schedule: config.makeSchedule())
         return TrainingSetup(plan: plan, model: model, dataFiles: dataFiles(of: config), threads: training.threads)
-    }
-
-    /// Train and validation parts (validation nil when the fraction is 0).
-    static func split<D: Dataset>(_ dataset: D, fraction: Double, rng: SplitMix64) -> (any Dataset, (any Dataset)?) {
-        guard fraction > 0 else { return (dataset, nil) }
-        let parts = TrainValidationSplit(dataset, validationFraction: fraction, rng: rng)
-        return (parts.train, parts.validation)
     }
 }
