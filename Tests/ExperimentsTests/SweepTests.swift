@@ -99,7 +99,7 @@ final class SweepTests: XCTestCase {
             found,
             [
                 "DIR/exp.yaml:8:10: optimizer.lrr: unknown key 'lrr'; did you mean 'lr'?",
-                "DIR/exp.yaml:8:32: training.epochs: expected an integer ≥ 1, found 0",
+                "DIR/exp.yaml:8:53: training.epochs: expected an integer ≥ 1, found 0",
             ])
         XCTAssertEqual(
             fx.errors(ConfigFixture.minimal + "sweep: {grid: {a: []}, random: {}}\n"),

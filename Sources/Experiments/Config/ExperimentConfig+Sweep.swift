@@ -14,7 +14,7 @@ extension ExperimentConfig {
             var values: [SweepValue] = []
             for (dim, value) in zip(sweep.dimensions, point) {
                 let path = dim.key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-                let override = Override(path: path, value: value.node(mark: dim.mark), mark: dim.mark)
+                let override = Override(path: path, value: value.node(mark: dim.mark(of: value)), mark: dim.mark)
                 do {
                     tree = try override.applied(to: tree)
                 } catch let error as ConfigError {

@@ -23,6 +23,20 @@ public struct SweepConfig: Equatable, Sendable {
         public var key: String
         public var domain: Domain
         public var mark: SourceMark
+        /// Where each listed value was written (for `.values`), so a bad value names its own column.
+        public var valueMarks: [SourceMark] = []
+
+        public init(key: String, domain: Domain, mark: SourceMark, valueMarks: [SourceMark] = []) {
+            (self.key, self.domain, self.mark, self.valueMarks) = (key, domain, mark, valueMarks)
+        }
+
+        /// The mark of `value` if it is one of the listed values, else the key's mark.
+        func mark(of value: ConfigValue) -> SourceMark {
+            guard case let .values(values) = domain,
+                let i = values.firstIndex(where: { $0.isSame(as: value) }), valueMarks.indices.contains(i)
+            else { return mark }
+            return valueMarks[i]
+        }
 
         public static func == (a: Dimension, b: Dimension) -> Bool { a.key == b.key && a.domain == b.domain }
     }
@@ -86,7 +100,10 @@ public struct SweepConfig: Equatable, Sendable {
             if let items = pair.value.items, !items.isEmpty {
                 let values = items.compactMap { configValue($0) }
                 if values.count == items.count {
-                    dims.append(Dimension(key: pair.key, domain: .values(values), mark: pair.keyMark))
+                    dims.append(
+                        Dimension(
+                            key: pair.key, domain: .values(values), mark: pair.keyMark,
+                            valueMarks: items.map(\.mark)))
                 } else {
                     d.mismatch(pair.value, keyPath, expected: "a list of non-null values")
                 }
