@@ -101,10 +101,20 @@ extension IDXArray {
         guard 1.littleEndian == 1, type.byteWidth > 1 else { return }
         bytes.withUnsafeMutableBytes { raw in
             switch type.byteWidth {
-            case 2: let w = raw.bindMemory(to: UInt16.self); for i in w.indices { w[i] = w[i].byteSwapped }
-            case 4: let w = raw.bindMemory(to: UInt32.self); for i in w.indices { w[i] = w[i].byteSwapped }
-            default: let w = raw.bindMemory(to: UInt64.self); for i in w.indices { w[i] = w[i].byteSwapped }
+            case 2: swap(raw, UInt16.self)
+            case 4: swap(raw, UInt32.self)
+            default: swap(raw, UInt64.self)
             }
+        }
+    }
+
+    /// Byte-swaps every `T` in `raw` through unaligned loads and stores (no memory rebinding).
+    @inline(__always)
+    private static func swap<T: FixedWidthInteger>(_ raw: UnsafeMutableRawBufferPointer, _: T.Type) {
+        let width = MemoryLayout<T>.size
+        for offset in stride(from: 0, to: raw.count, by: width) {
+            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: offset, as: T.self).byteSwapped,
+                           toByteOffset: offset, as: T.self)
         }
     }
 }

@@ -44,7 +44,10 @@ public struct IDXArray: Sendable, Equatable {
     /// All elements typed; `T` must match `elementType` (a mismatch traps).
     public func values<T: IDXElement>(as type: T.Type) -> [T] {
         precondition(T.idxType == elementType, "IDX array holds \(elementType), asked for \(T.idxType)")
-        return bytes.withUnsafeBytes { raw in [T](raw.bindMemory(to: T.self)) }
+        return [T](unsafeUninitializedCapacity: elementCount) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw) }
+            initialized = elementCount
+        }
     }
 
     /// Element at flat (row-major) index, as a double (exact for every IDX type).
@@ -93,7 +96,9 @@ public struct IDXArray: Sendable, Equatable {
     @inline(__always)
     private static func convert<T>(_ raw: UnsafeRawBufferPointer, _: T.Type, _ range: Range<Int>,
                                    _ out: UnsafeMutableBufferPointer<Float>, _ f: (T) -> Float) {
-        let typed = raw.bindMemory(to: T.self)
-        for (j, i) in range.enumerated() { out[j] = f(typed[i]) }
+        let width = MemoryLayout<T>.stride
+        for (j, i) in range.enumerated() {
+            out[j] = f(raw.loadUnaligned(fromByteOffset: i * width, as: T.self))
+        }
     }
 }
