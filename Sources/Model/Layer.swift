@@ -40,11 +40,15 @@ public protocol Layer: AnyObject {
     /// A layer with the same configuration and copied parameter values, but its own caches and
     /// gradient buffers.
     func replica() -> Layer
+    /// Drops references to the previous layer's output kept for backward, so that layer can reuse
+    /// its output storage in the next forward pass (called by `Network` before each forward).
+    func releaseInput()
 }
 
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var buffers: [Parameter] { [] }
+    public func releaseInput() {}
 }
 
 extension Parameter {

@@ -106,6 +106,7 @@ public final class Network {
             precondition(input.shape.count == 4 && Array(input.shape.dropFirst()) == inputShape,
                          "Network expects [N] + \(inputShape), got \(input.shape)")
         }
+        for layer in layers[start...] { layer.releaseInput() }
         var x = input
         var context = context
         for i in start..<layers.count {

@@ -38,7 +38,8 @@ public final class Trainer {
     private final class Chunk {
         let replica: Network
         let parameters: [Parameter]
-        var outputGradient = Tensor(zeros: [0])
+        var input = Tensor.empty
+        var outputGradient = Tensor.empty
         var losses: [Float] = []
         var correct = 0
 
@@ -185,7 +186,13 @@ public final class Trainer {
         let slot = slots[s]
         let start = samples.lowerBound, end = samples.upperBound
         let size = network.inputSize
-        let input = Tensor(shape: [end - start] + network.inputShape, storage: Array(images[(start * size)..<(end * size)]))
+        var input = Tensor.take(&slot.input, shape: [end - start] + network.inputShape, zeroed: false)
+        input.storage.withUnsafeMutableBufferPointer { dst in
+            images.withUnsafeBufferPointer { src in
+                dst.baseAddress!.update(from: src.baseAddress! + start * size, count: (end - start) * size)
+            }
+        }
+        slot.input = input
         let output = slot.replica.forward(input, context: context)
         if slot.outputGradient.shape != output.shape { slot.outputGradient = Tensor(zeros: output.shape) }
         slot.losses = loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient)

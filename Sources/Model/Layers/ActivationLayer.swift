@@ -54,8 +54,9 @@ public enum Activation: Equatable, Sendable {
 /// Applies an `Activation` element-wise; any shape in, same shape out.
 public final class ActivationLayer: Layer {
     public let activation: Activation
-    private var input = Tensor(zeros: [0])
-    private var output = Tensor(zeros: [0])
+    private var input = Tensor.empty
+    private var output = Tensor.empty
+    private var gradInputBuffer = Tensor.empty
 
     public var kind: String { activation.name }
 
@@ -64,7 +65,7 @@ public final class ActivationLayer: Layer {
     // Forward: x [N, ...] → y = f(x), same shape.
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         self.input = input
-        var y = input
+        var y = Tensor.take(&output, shape: input.shape, zeroed: false)
         for i in 0..<y.count { y.storage[i] = activation.value(input.storage[i]) }
         output = y
         return y
@@ -74,12 +75,15 @@ public final class ActivationLayer: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.shape == input.shape,
                      "\(activation.name) backward expects \(input.shape), got \(gradOutput.shape)")
-        var dx = gradOutput
+        var dx = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: false)
         for i in 0..<dx.count {
-            dx.storage[i] *= activation.derivative(x: input.storage[i], y: output.storage[i])
+            dx.storage[i] = gradOutput.storage[i] * activation.derivative(x: input.storage[i], y: output.storage[i])
         }
+        gradInputBuffer = dx
         return dx
     }
+
+    public func releaseInput() { input = .empty }
 
     public func replica() -> Layer { ActivationLayer(activation) }
 }

@@ -8,6 +8,8 @@ public final class AvgPool2D: Layer {
     public let kernel: Int, stride: Int, padding: Int
     public let countIncludePadding: Bool
     private var inputShape: [Int] = []
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
+    private var scales: [Float] = []
 
     public var kind: String { "avg pool \(kernel)×\(kernel)" }
 
@@ -51,14 +53,14 @@ public final class AvgPool2D: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "AvgPool2D window \(kernel)×\(kernel) larger than input \(input.shape)")
         inputShape = input.shape
-        var output = Tensor(zeros: [n, c, oh, ow])
-        var sums = [Float](repeating: 0, count: output.count)
-        var scales = [Float](repeating: 0, count: output.count)
+        var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: true)
+        if scales.count != output.count { scales = [Float](repeating: 0, count: output.count) }
         forEachWindowCell(h: h, w: w, planes: n * c) { i, o, scale in
-            sums[o] += input.storage[i]
+            output.storage[o] += input.storage[i]
             scales[o] = scale
         }
-        for o in 0..<output.count { output.storage[o] = sums[o] * scales[o] }
+        for o in 0..<output.count { output.storage[o] *= scales[o] }
+        outputBuffer = output
         return output
     }
 
@@ -67,10 +69,11 @@ public final class AvgPool2D: Layer {
         let (oh, ow) = outputSize(height: inputShape[2], width: inputShape[3])
         precondition(gradOutput.shape == [inputShape[0], inputShape[1], oh, ow],
                      "AvgPool2D backward expects \([inputShape[0], inputShape[1], oh, ow]), got \(gradOutput.shape)")
-        var gradInput = Tensor(zeros: inputShape)
+        var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
         forEachWindowCell(h: inputShape[2], w: inputShape[3], planes: inputShape[0] * inputShape[1]) { i, o, scale in
             gradInput.storage[i] += gradOutput.storage[o] * scale
         }
+        gradInputBuffer = gradInput
         return gradInput
     }
 

@@ -19,6 +19,7 @@ public final class BatchNorm: Layer {
     private var normalized: [Float] = []       // x̂, same layout as the input
     private var inverseStd: [Float] = []       // [C]
     private var trainingPass = false
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
     /// The last training forward's batch mean and unbiased variance, [C] each.
     private(set) var lastBatchMean: [Float] = []
     private(set) var lastBatchVariance: [Float] = []
@@ -80,7 +81,7 @@ public final class BatchNorm: Layer {
             }
             updateRunningStatistics(mean: lastBatchMean, variance: lastBatchVariance)
         }
-        var output = input
+        var output = Tensor.take(&outputBuffer, shape: input.shape, zeroed: false)
         for c in 0..<channels {
             let inv = 1 / (variance[c] + epsilon).squareRoot()
             inverseStd[c] = inv
@@ -93,6 +94,7 @@ public final class BatchNorm: Layer {
                 }
             }
         }
+        outputBuffer = output
         return output
     }
 
@@ -102,7 +104,7 @@ public final class BatchNorm: Layer {
         precondition(gradOutput.shape == inputShape, "BatchNorm backward expects \(inputShape), got \(gradOutput.shape)")
         let n = inputShape[0], area = inputShape.count == 4 ? inputShape[2] * inputShape[3] : 1
         let m = Float(n * area)
-        var gradInput = gradOutput
+        var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: false)
         for c in 0..<channels {
             var sumDy: Float = 0, sumDyXhat: Float = 0
             for s in 0..<n {
@@ -124,6 +126,7 @@ public final class BatchNorm: Layer {
                 }
             }
         }
+        gradInputBuffer = gradInput
         return gradInput
     }
 

@@ -18,6 +18,8 @@ public final class Conv2D: Layer {
     private var columns: [Float] = []       // [N, in·kh·kw, outH·outW]
     private var effectiveWeight: [Float] = []
     private var inputShape: [Int] = []
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
+    private var gradColumns: [Float] = []
 
     public var kind: String { "conv \(kernelHeight)×\(kernelWidth)" }
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
@@ -87,7 +89,7 @@ public final class Conv2D: Layer {
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
         if columns.count != n * k * p { columns = [Float](repeating: 0, count: n * k * p) }
         updateEffectiveWeight()
-        var output = Tensor(zeros: [n, outChannels, oh, ow])
+        var output = Tensor.take(&outputBuffer, shape: [n, outChannels, oh, ow], zeroed: false)
         input.storage.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { col in
                 withEffectiveWeight { wt in
@@ -111,6 +113,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
+        outputBuffer = output
         return output
     }
 
@@ -122,8 +125,8 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, oh, ow],
                      "Conv2D backward expects \([n, outChannels, oh, ow]), got \(gradOutput.shape)")
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
-        var gradInput = Tensor(zeros: inputShape)
-        var gradColumns = [Float](repeating: 0, count: k * p)
+        var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
+        if gradColumns.count != k * p { gradColumns = [Float](repeating: 0, count: k * p) }
         gradOutput.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { col in
                 withEffectiveWeight { wt in
@@ -161,6 +164,7 @@ public final class Conv2D: Layer {
             let area = kernelHeight * kernelWidth
             for i in 0..<weight.grad.count where mask[i / area] == 0 { weight.grad.storage[i] = 0 }
         }
+        gradInputBuffer = gradInput
         return gradInput
     }
 

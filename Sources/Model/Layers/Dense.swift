@@ -4,7 +4,8 @@ public final class Dense: Layer {
     public let inputs: Int, outputs: Int
     public let weight: Parameter
     public let bias: Parameter?
-    private var input = Tensor(zeros: [0])
+    private var input = Tensor.empty
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "dense \(inputs)→\(outputs)" }
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
@@ -23,7 +24,7 @@ public final class Dense: Layer {
         precondition(input.shape.count >= 2 && input.count == n * inputs,
                      "Dense expects [N, \(inputs)] (or [N, C, H, W] with C·H·W = \(inputs)), got \(input.shape)")
         self.input = input
-        var output = Tensor(zeros: [n, outputs])
+        var output = Tensor.take(&outputBuffer, shape: [n, outputs], zeroed: false)
         if let bias {
             for s in 0..<n { for o in 0..<outputs { output.storage[s * outputs + o] = bias.value.storage[o] } }
         }
@@ -36,6 +37,7 @@ public final class Dense: Layer {
                 }
             }
         }
+        outputBuffer = output
         return output
     }
 
@@ -45,7 +47,7 @@ public final class Dense: Layer {
         let n = input.shape[0]
         precondition(gradOutput.count == n * outputs,
                      "Dense backward expects [\(n), \(outputs)], got \(gradOutput.shape)")
-        var gradInput = Tensor(zeros: input.shape)
+        var gradInput = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: false)
         gradOutput.storage.withUnsafeBufferPointer { dy in
             input.storage.withUnsafeBufferPointer { x in
                 weight.grad.storage.withUnsafeMutableBufferPointer { dw in
@@ -65,8 +67,11 @@ public final class Dense: Layer {
         if let bias {
             for s in 0..<n { for o in 0..<outputs { bias.grad.storage[o] += gradOutput.storage[s * outputs + o] } }
         }
+        gradInputBuffer = gradInput
         return gradInput
     }
+
+    public func releaseInput() { input = .empty }
 
     public func replica() -> Layer {
         let copy = Dense(name: "", inputs: inputs, outputs: outputs, bias: bias != nil)

@@ -9,6 +9,7 @@ public final class Dropout: Layer {
     public let probability: Float
     private var mask: [Float] = []
     private var active = false
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "dropout \(probability)" }
 
@@ -24,11 +25,12 @@ public final class Dropout: Layer {
         var rng = context.random.derived(RandomStream.dropout.rawValue, UInt64(context.layerIndex))
         let scale = 1 / (1 - probability)
         if mask.count != input.count { mask = [Float](repeating: 0, count: input.count) }
-        var y = input
+        var y = Tensor.take(&outputBuffer, shape: input.shape, zeroed: false)
         for i in 0..<y.count {
             mask[i] = rng.nextFloat() >= probability ? scale : 0
-            y.storage[i] *= mask[i]
+            y.storage[i] = input.storage[i] * mask[i]
         }
+        outputBuffer = y
         return y
     }
 
@@ -36,8 +38,9 @@ public final class Dropout: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard active else { return gradOutput }
         precondition(gradOutput.count == mask.count, "Dropout backward expects \(mask.count) gradients, got \(gradOutput.shape)")
-        var dx = gradOutput
-        for i in 0..<dx.count { dx.storage[i] *= mask[i] }
+        var dx = Tensor.take(&gradInputBuffer, shape: gradOutput.shape, zeroed: false)
+        for i in 0..<dx.count { dx.storage[i] = gradOutput.storage[i] * mask[i] }
+        gradInputBuffer = dx
         return dx
     }
 

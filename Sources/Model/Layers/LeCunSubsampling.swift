@@ -6,8 +6,9 @@
 public final class LeCunSubsampling: Layer {
     public let channels: Int, kernel: Int, stride: Int
     public let weight: Parameter, bias: Parameter
-    private var input = Tensor(zeros: [0])
+    private var input = Tensor.empty
     private var windowSums: [Float] = []
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "lecun subsample \(kernel)×\(kernel)" }
     public var parameters: [Parameter] { [weight, bias] }
@@ -35,7 +36,7 @@ public final class LeCunSubsampling: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "LeCunSubsampling window \(kernel)×\(kernel) larger than input \(input.shape)")
         self.input = input
-        var output = Tensor(zeros: [n, channels, oh, ow])
+        var output = Tensor.take(&outputBuffer, shape: [n, channels, oh, ow], zeroed: false)
         if windowSums.count != output.count { windowSums = [Float](repeating: 0, count: output.count) }
         for plane in 0..<(n * channels) {
             let c = plane % channels
@@ -53,6 +54,7 @@ public final class LeCunSubsampling: Layer {
                 }
             }
         }
+        outputBuffer = output
         return output
     }
 
@@ -63,7 +65,7 @@ public final class LeCunSubsampling: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(gradOutput.shape == [n, channels, oh, ow],
                      "LeCunSubsampling backward expects \([n, channels, oh, ow]), got \(gradOutput.shape)")
-        var gradInput = Tensor(zeros: input.shape)
+        var gradInput = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: true)
         for plane in 0..<(n * channels) {
             let c = plane % channels
             let coefficient = weight.value.storage[c]
@@ -81,8 +83,11 @@ public final class LeCunSubsampling: Layer {
                 }
             }
         }
+        gradInputBuffer = gradInput
         return gradInput
     }
+
+    public func releaseInput() { input = .empty }
 
     public func replica() -> Layer {
         let copy = LeCunSubsampling(name: "", channels: channels, kernel: kernel, stride: stride)

@@ -9,6 +9,7 @@ public final class MaxPool2D: Layer {
     private var inputShape: [Int] = []
     /// For each output cell, the flat input index of its winning cell.
     private var argmax: [Int32] = []
+    private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "max pool \(kernel)×\(kernel)" }
 
@@ -32,7 +33,7 @@ public final class MaxPool2D: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "MaxPool2D window \(kernel)×\(kernel) larger than input \(input.shape)")
         inputShape = input.shape
-        var output = Tensor(zeros: [n, c, oh, ow])
+        var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: false)
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let x = input.storage
         var o = 0
@@ -57,6 +58,7 @@ public final class MaxPool2D: Layer {
                 }
             }
         }
+        outputBuffer = output
         return output
     }
 
@@ -64,8 +66,9 @@ public final class MaxPool2D: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.count == argmax.count,
                      "MaxPool2D backward expects \(argmax.count) gradients, got shape \(gradOutput.shape)")
-        var gradInput = Tensor(zeros: inputShape)
+        var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
         for (o, index) in argmax.enumerated() { gradInput.storage[Int(index)] += gradOutput.storage[o] }
+        gradInputBuffer = gradInput
         return gradInput
     }
 
