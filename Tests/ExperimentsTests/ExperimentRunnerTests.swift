@@ -131,4 +131,20 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertEqual(try Checkpointer.latest(in: folder)?.state.position, TrainingPosition(epoch: 1, step: 8))
         XCTAssertEqual(try folder.readEpochs().count, 1)
     }
+
+    /// A listener whose end-of-run work fails (as saving the final weights on a full disk would).
+    final class FailingAtEnd: TrainingListener {
+        struct Full: Error, CustomStringConvertible { var description: String { "weights/final.safetensors: disk full" } }
+        func runDidEnd(_ outcome: RunOutcome, at position: TrainingPosition) throws { throw Full() }
+    }
+
+    func testAListenerFailingAtTheEndIsRecordedAsAFailedRun() throws {
+        let (folder, model, recorder) = try startRun("end", seed: 4)
+        let outcome = ExperimentRunner(plan: try plan(seed: 4, epochs: 1), model: model,
+                                       listeners: [MetricsRecorder(folder: folder), FailingAtEnd(), recorder]).run()
+        XCTAssertEqual(outcome, .failed("weights/final.safetensors: disk full"))
+        let meta = try folder.readMeta()
+        XCTAssertEqual(meta.status, .failed)
+        XCTAssertEqual(meta.error, "weights/final.safetensors: disk full")
+    }
 }

@@ -79,6 +79,16 @@ final class StoreCommandsTests: XCTestCase {
         XCTAssertTrue(lines[1].contains("20261203T170102Z-a-0001") && lines[1].contains("completed")
                       && lines[1].contains("test_acc=0.25 @1"), lines[1])
         XCTAssertTrue(lines[2].contains("20261203T170104Z-b-0002") && lines[2].contains("stale"), lines[2])
+
+        // A corrupt run folder is reported and skipped; the others still list.
+        let broken = store.appendingPathComponent("20261203T170105Z-c-0003")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "{\"id\": ".write(to: broken.appendingPathComponent("meta.json"), atomically: true, encoding: .utf8)
+        let partial = try BuiltBinary.run(["runs", "--store", store.path])
+        XCTAssertEqual(partial.status, 1)
+        XCTAssertEqual(partial.out.split(separator: "\n").count, 3, partial.out)
+        XCTAssertTrue(partial.err.contains("warning: skipping 20261203T170105Z-c-0003: error: \(broken.path)/meta.json: "
+                                           + "not a valid RunMeta JSON file"), partial.err)
     }
 
     func testDiffShowsOnlyWhatDiffers() throws {

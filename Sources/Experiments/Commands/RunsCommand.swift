@@ -5,7 +5,10 @@ struct RunsCommand: Command {
     static let spec = CommandSpec(
         name: "runs", abstract: "List the runs in a store, one line each, oldest first.",
         options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
-        discussion: "A run recorded as running whose process is gone is shown as 'stale'.")
+        discussion: """
+            A run recorded as running whose process is gone is shown as 'stale'. A run folder whose files
+            cannot be read is reported on stderr and skipped (exit status 1).
+            """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
@@ -17,8 +20,16 @@ struct RunsCommand: Command {
             return ExitStatus.success
         }
         var table = [["ID", "NAME", "STATUS", "STARTED", "DURATION", "EPOCHS", "FINAL", "BEST"]]
+        var unreadable = 0
         for folder in folders {
-            let record = try RunRecord(folder: folder)
+            let record: RunRecord
+            do {
+                record = try RunRecord(folder: folder)
+            } catch {
+                context.console.error("warning: skipping \(folder.id): \(error)")
+                unreadable += 1
+                continue
+            }
             let s = record.summary
             let metric = s.bestBy ?? "train_loss"
             let final = s.final[metric].map { "\(metric)=\(CSV.format($0))" } ?? ""
@@ -31,6 +42,6 @@ struct RunsCommand: Command {
             let line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
             context.console.print(line.trimmingCharacters(in: .whitespaces))
         }
-        return ExitStatus.success
+        return unreadable == 0 ? ExitStatus.success : ExitStatus.failure
     }
 }

@@ -49,7 +49,7 @@ public final class ExperimentRunner {
     /// Trains from `start` (the beginning, or a restored checkpoint) to the last epoch.
     public func run(from start: TrainingPosition = .beginning) -> RunOutcome {
         var position = start
-        let outcome: RunOutcome
+        var outcome: RunOutcome
         do {
             try listeners.forEach { try $0.runWillStart(at: start, epochs: plan.epochs,
                                                         batchesPerEpoch: plan.train.batchesPerEpoch) }
@@ -62,10 +62,14 @@ public final class ExperimentRunner {
         } catch {
             outcome = .failed("\(error)")
         }
-        do {
-            try listeners.forEach { try $0.runDidEnd(outcome, at: position) }
-        } catch {
-            return .failed("\(error)")
+        // Every listener hears the end; one that fails (e.g. cannot save the final weights) turns the
+        // outcome into a failure for the listeners after it, so the run record says so.
+        for listener in listeners {
+            do {
+                try listener.runDidEnd(outcome, at: position)
+            } catch {
+                if outcome == .completed || outcome == .interrupted { outcome = .failed("\(error)") }
+            }
         }
         return outcome
     }
