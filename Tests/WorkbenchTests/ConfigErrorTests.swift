@@ -14,6 +14,10 @@ final class ConfigErrorTests: XCTestCase {
             (TinyExperiment.basic.replacingOccurrences(of: "train-labels.idx", with: "missing.idx"), [], "missing.idx"),
             (TinyExperiment.basic, ["--set", "training.epochs=0"], "training.epochs"),
             (TinyExperiment.basic, ["--set", "optimzer.lr=0.1"], "did you mean 'optimizer'?"),
+            // Shapes that do not fit the data, found by building the network before any folder exists.
+            (TinyExperiment.basic, ["--set", "model.1.dense.units=2"], "model[1].dense"),
+            (TinyExperiment.basic.replacingOccurrences(of: "  - flatten\n", with: "  - subsample: {size: 8}\n"), [],
+             "model[0].subsample"),
         ]
         for (index, c) in cases.enumerated() {
             let file = try tiny.write(c.yaml, name: "exp.yaml")

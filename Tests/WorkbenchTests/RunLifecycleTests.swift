@@ -90,6 +90,17 @@ final class RunLifecycleTests: XCTestCase {
         XCTAssertTrue(reproduce.out.contains("first difference at epoch 2: train_loss 0.125 vs "), reproduce.out)
     }
 
+    func testReproduceWarnsWhenTheDataChanged() throws {
+        let id = try startRun()
+        // Same labels, one test image pixel changed: the checksum differs, so reproduce warns.
+        let url = dir.appendingPathComponent("test-images.idx")
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: url)
+        let reproduce = try BuiltBinary.run(["reproduce", id, "--store", tiny.store.path])
+        XCTAssertTrue(reproduce.err.contains("warning: data.test.images changed: recorded \(url.path) sha256 "), reproduce.err)
+    }
+
     func testConcurrentRunsGetTwoCompleteFolders() throws {
         let file = try tiny.write(TinyExperiment.basic)
         let a = try BuiltBinary.start(["run", file])

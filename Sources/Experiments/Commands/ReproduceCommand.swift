@@ -39,6 +39,9 @@ struct ReproduceCommand: Command {
         guard outcome == .completed else {
             throw CLIError.failure("reproduction \(folder.id) did not complete: \(outcome)")
         }
+        for warning in RunSession.dataChanges(from: original.meta.dataFiles, to: try folder.readMeta().dataFiles) {
+            context.console.error("warning: \(warning)")
+        }
         var mine = try folder.readEpochs()
         if original.status != .completed {
             context.console.error("note: \(original.id) is \(original.status.rawValue); comparing its"

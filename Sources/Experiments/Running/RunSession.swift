@@ -55,6 +55,8 @@ public enum RunSession {
         }
         let config = try ExperimentConfig.load(file: folder.config.path)
         let setup = try TrainingSetup.builder(config)
+        let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
+        for warning in dataChanges(from: meta.dataFiles, to: checksums) { console.error("warning: \(warning)") }
         var position = TrainingPosition.beginning
         if let (state, url) = try Checkpointer.latest(in: folder) {
             guard state.seed == config.seed else {
@@ -69,6 +71,20 @@ public enum RunSession {
         let recorder = try RunRecorder(folder: folder, meta: meta)
         folder.appendLog("resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
         return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, console: console)
+    }
+
+    /// Differences between two sets of data checksums, as sentences ("data.train.images changed: ...").
+    public static func dataChanges(from old: [DataFileChecksum], to new: [DataFileChecksum]) -> [String] {
+        let before = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+        var changes: [String] = []
+        for file in new {
+            guard let was = before[file.key] else { continue }
+            if was.sha256 != file.sha256 || was.bytes != file.bytes {
+                changes.append("\(file.key) changed: recorded \(was.path) sha256 \(was.sha256.prefix(12))… (\(was.bytes) bytes),"
+                               + " now \(file.path) sha256 \(file.sha256.prefix(12))… (\(file.bytes) bytes)")
+            }
+        }
+        return changes
     }
 
     static func train(_ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,

@@ -84,7 +84,8 @@ public enum RunComparison {
         public var right: String
     }
 
-    /// What differs between two runs: hyperparameters, metrics, environment (and seed, data files).
+    /// What differs between two runs: hyperparameters (the seed among them), metrics, environment
+    /// (including data file checksums).
     public static func differences(_ a: RunRecord, _ b: RunRecord) -> [Difference] {
         var result: [Difference] = []
         func compare(_ section: String, _ left: [(String, String)], _ right: [(String, String)]) {
@@ -109,7 +110,7 @@ public enum RunComparison {
         compare("metrics", metrics(a), metrics(b))
         func environment(_ meta: RunMeta) -> [(String, String)] {
             let e = meta.environment
-            var pairs = [("seed", String(meta.seed)), ("host", e.host), ("os", e.os), ("cpu", e.cpu),
+            var pairs = [("host", e.host), ("os", e.os), ("cpu", e.cpu),
                          ("cores", String(e.cores)), ("threads", String(e.threads)), ("swift", e.swiftCompiler),
                          ("workbench_version", e.workbenchVersion), ("workbench_commit", e.workbenchCommit)]
             pairs += meta.dataFiles.map { ("data:\($0.key)", "\($0.sha256) (\($0.bytes) bytes)") }
