@@ -1,18 +1,23 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class CSVTests: XCTestCase {
     func testQuotingFollowsRFC4180() {
-        XCTAssertEqual(CSV.record(["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""]),
-                       "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",")
+        XCTAssertEqual(
+            CSV.record(["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""]),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",")
     }
 
     func testParseRoundTripsAwkwardFields() throws {
-        let rows = [["id", "note", "empty"], ["1", "a,b", ""], ["2", "say \"hi\"\r\nnext", "x"], ["", "", ""]]
+        let rows = [
+            ["id", "note", "empty"], ["1", "a,b", ""], ["2", "say \"hi\"\r\nnext", "x"], ["", "", ""],
+        ]
         let text = CSV.table(header: rows[0], rows: Array(rows.dropFirst()))
         XCTAssertEqual(try CSV.parse(text, source: "t.csv"), rows)
         // CRLF line ends and a last line without a line end.
-        XCTAssertEqual(try CSV.parse("a,b\r\n1,\"2\"\r\n3,4", source: "t.csv"), [["a", "b"], ["1", "2"], ["3", "4"]])
+        XCTAssertEqual(
+            try CSV.parse("a,b\r\n1,\"2\"\r\n3,4", source: "t.csv"), [["a", "b"], ["1", "2"], ["3", "4"]])
     }
 
     func testMalformedQuotingNamesFileAndLine() {
@@ -20,7 +25,8 @@ final class CSVTests: XCTestCase {
             XCTAssertEqual("\($0)", "error: t.csv:3: quoted field not closed before end of file")
         }
         XCTAssertThrowsError(try CSV.parse("a,b\n\"x\"y,2\n", source: "t.csv")) {
-            XCTAssertEqual("\($0)", "error: t.csv:2: expected ',' or line end after a quoted field, found 'y'")
+            XCTAssertEqual(
+                "\($0)", "error: t.csv:2: expected ',' or line end after a quoted field, found 'y'")
         }
         XCTAssertThrowsError(try CSV.parse("a,b\nx\"y,2\n", source: "t.csv")) {
             XCTAssertEqual("\($0)", "error: t.csv:2: stray '\"' inside an unquoted field 'x'")

@@ -3,6 +3,7 @@ import WorkbenchData
 import WorkbenchModel
 import WorkbenchRandom
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class ExperimentRunnerTests: XCTestCase {
@@ -26,29 +27,40 @@ final class ExperimentRunnerTests: XCTestCase {
     }
 
     func plan(seed: UInt64, epochs: Int = 3) throws -> TrainingPlan {
-        let train = try BatchStream(dataset: dataset(count: 30, seed: 1), batchSize: 4,
-                                    seed: SplitMix64(seed: seed), workers: 1)
+        let train = try BatchStream(
+            dataset: dataset(count: 30, seed: 1), batchSize: 4,
+            seed: SplitMix64(seed: seed), workers: 1)
         let test = try BatchStream.evaluation(dataset: dataset(count: 12, seed: 2), batchSize: 5)
-        return TrainingPlan(epochs: epochs, train: train, validation: nil, test: test,
-                            schedule: StepDecaySchedule(base: 0.5, everyEpochs: 1, gamma: 0.5))
+        return TrainingPlan(
+            epochs: epochs, train: train, validation: nil, test: test,
+            schedule: StepDecaySchedule(base: 0.5, everyEpochs: 1, gamma: 0.5))
     }
 
     /// A listener that asks for a stop at a given step.
     final class StopAt: TrainingListener {
         let step: Int
         let stop: StopRequest
-        init(step: Int, stop: StopRequest) { self.step = step; self.stop = stop }
+        init(step: Int, stop: StopRequest) {
+            self.step = step
+            self.stop = stop
+        }
         func stepDidEnd(_ event: StepEvent) throws { if event.step == step { stop.request() } }
     }
 
     func startRun(_ name: String, seed: UInt64) throws -> (RunFolder, SoftmaxRegressionModel, RunRecorder) {
         let folder = try RunStore(root: root).createRun(name: name)
-        let meta = RunMeta(id: folder.id, name: name, status: .running, started: Date(), seed: seed,
-                           commandLine: ["test"], environment: .current(threads: 1), dataFiles: [])
-        return (folder, SoftmaxRegressionModel(inputs: 16, classes: 3, seed: seed), try RunRecorder(folder: folder, meta: meta))
+        let meta = RunMeta(
+            id: folder.id, name: name, status: .running, started: Date(), seed: seed,
+            commandLine: ["test"], environment: .current(threads: 1), dataFiles: [])
+        return (
+            folder, SoftmaxRegressionModel(inputs: 16, classes: 3, seed: seed),
+            try RunRecorder(folder: folder, meta: meta)
+        )
     }
 
-    func listeners(_ folder: RunFolder, _ model: TrainableModel, _ recorder: RunRecorder, seed: UInt64) -> [TrainingListener] {
+    func listeners(_ folder: RunFolder, _ model: TrainableModel, _ recorder: RunRecorder, seed: UInt64)
+        -> [TrainingListener]
+    {
         [MetricsRecorder(folder: folder), Checkpointer(folder: folder, model: model, seed: seed), recorder]
     }
 
@@ -58,8 +70,9 @@ final class ExperimentRunnerTests: XCTestCase {
 
     func testCompletedRunWritesEveryFile() throws {
         let (folder, model, recorder) = try startRun("full", seed: 9)
-        let runner = ExperimentRunner(plan: try plan(seed: 9), model: model,
-                                      listeners: listeners(folder, model, recorder, seed: 9))
+        let runner = ExperimentRunner(
+            plan: try plan(seed: 9), model: model,
+            listeners: listeners(folder, model, recorder, seed: 9))
         XCTAssertEqual(runner.run(), .completed)
         let epochs = try folder.readEpochs()
         XCTAssertEqual(epochs.map { $0["epoch"] }, ["1", "2", "3"])
@@ -78,9 +91,12 @@ final class ExperimentRunnerTests: XCTestCase {
         let summary = try JSON.read(RunSummary.self, from: folder.summary)
         XCTAssertEqual(summary.finalEpoch, 3)
         XCTAssertEqual(summary.bestBy, "test_acc")
-        for file in ["weights/final.safetensors", "weights/best.safetensors", "checkpoint/state.json",
-                     "checkpoint/weights.json", "checkpoint/optimizer.json"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(file).path), file)
+        for file in [
+            "weights/final.safetensors", "weights/best.safetensors", "checkpoint/state.json",
+            "checkpoint/weights.json", "checkpoint/optimizer.json",
+        ] {
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(file).path), file)
         }
         let state = try XCTUnwrap(Checkpointer.latest(in: folder)).state
         XCTAssertEqual(state.position, TrainingPosition(epoch: 3, step: 24))
@@ -88,15 +104,19 @@ final class ExperimentRunnerTests: XCTestCase {
 
     func testInterruptedThenResumedEqualsUninterrupted() throws {
         let (fullFolder, fullModel, fullRecorder) = try startRun("full", seed: 5)
-        XCTAssertEqual(ExperimentRunner(plan: try plan(seed: 5), model: fullModel,
-                                        listeners: listeners(fullFolder, fullModel, fullRecorder, seed: 5)).run(),
-                       .completed)
+        XCTAssertEqual(
+            ExperimentRunner(
+                plan: try plan(seed: 5), model: fullModel,
+                listeners: listeners(fullFolder, fullModel, fullRecorder, seed: 5)
+            ).run(),
+            .completed)
 
         let (folder, model, recorder) = try startRun("cut", seed: 5)
         let stop = StopRequest()
-        let cut = ExperimentRunner(plan: try plan(seed: 5), model: model,
-                                   listeners: listeners(folder, model, recorder, seed: 5) + [StopAt(step: 11, stop: stop)],
-                                   stop: stop)
+        let cut = ExperimentRunner(
+            plan: try plan(seed: 5), model: model,
+            listeners: listeners(folder, model, recorder, seed: 5) + [StopAt(step: 11, stop: stop)],
+            stop: stop)
         XCTAssertEqual(cut.run(), .interrupted)
         XCTAssertEqual(try folder.readMeta().status, .interrupted)
         XCTAssertEqual(try folder.readEpochs().count, 1)
@@ -108,13 +128,17 @@ final class ExperimentRunnerTests: XCTestCase {
         let resumedModel = SoftmaxRegressionModel(inputs: 16, classes: 3, seed: 999)
         try resumedModel.loadTrainingState(from: url)
         let resumedRecorder = try RunRecorder(folder: folder, meta: try folder.readMeta())
-        XCTAssertEqual(ExperimentRunner(plan: try plan(seed: 5), model: resumedModel,
-                                        listeners: listeners(folder, resumedModel, resumedRecorder, seed: 5))
-                        .run(from: state.position), .completed)
+        XCTAssertEqual(
+            ExperimentRunner(
+                plan: try plan(seed: 5), model: resumedModel,
+                listeners: listeners(folder, resumedModel, resumedRecorder, seed: 5)
+            )
+            .run(from: state.position), .completed)
 
         XCTAssertEqual(withoutTiming(try folder.readEpochs()), withoutTiming(try fullFolder.readEpochs()))
-        XCTAssertEqual(try String(contentsOf: folder.steps, encoding: .utf8),
-                       try String(contentsOf: fullFolder.steps, encoding: .utf8))  // ...and cut back on resume
+        XCTAssertEqual(
+            try String(contentsOf: folder.steps, encoding: .utf8),
+            try String(contentsOf: fullFolder.steps, encoding: .utf8))  // ...and cut back on resume
         XCTAssertEqual(resumedModel.weights, fullModel.weights)
         XCTAssertEqual(try folder.readMeta().status, .completed)
     }
@@ -122,26 +146,33 @@ final class ExperimentRunnerTests: XCTestCase {
     func testNonFiniteLossStopsTheRunAsFailedKeepingLastCheckpoint() throws {
         let (folder, model, recorder) = try startRun("nan", seed: 3)
         model.poisonStep = 10
-        let outcome = ExperimentRunner(plan: try plan(seed: 3), model: model,
-                                       listeners: listeners(folder, model, recorder, seed: 3)).run()
+        let outcome = ExperimentRunner(
+            plan: try plan(seed: 3), model: model,
+            listeners: listeners(folder, model, recorder, seed: 3)
+        ).run()
         XCTAssertEqual(outcome, .failed("non-finite loss at epoch 2, batch 3 (loss nan, step 10)"))
         let meta = try folder.readMeta()
         XCTAssertEqual(meta.status, .failed)
         XCTAssertEqual(meta.error, "non-finite loss at epoch 2, batch 3 (loss nan, step 10)")
-        XCTAssertEqual(try Checkpointer.latest(in: folder)?.state.position, TrainingPosition(epoch: 1, step: 8))
+        XCTAssertEqual(
+            try Checkpointer.latest(in: folder)?.state.position, TrainingPosition(epoch: 1, step: 8))
         XCTAssertEqual(try folder.readEpochs().count, 1)
     }
 
     /// A listener whose end-of-run work fails (as saving the final weights on a full disk would).
     final class FailingAtEnd: TrainingListener {
-        struct Full: Error, CustomStringConvertible { var description: String { "weights/final.safetensors: disk full" } }
+        struct Full: Error, CustomStringConvertible {
+            var description: String { "weights/final.safetensors: disk full" }
+        }
         func runDidEnd(_ outcome: RunOutcome, at position: TrainingPosition) throws { throw Full() }
     }
 
     func testAListenerFailingAtTheEndIsRecordedAsAFailedRun() throws {
         let (folder, model, recorder) = try startRun("end", seed: 4)
-        let outcome = ExperimentRunner(plan: try plan(seed: 4, epochs: 1), model: model,
-                                       listeners: [MetricsRecorder(folder: folder), FailingAtEnd(), recorder]).run()
+        let outcome = ExperimentRunner(
+            plan: try plan(seed: 4, epochs: 1), model: model,
+            listeners: [MetricsRecorder(folder: folder), FailingAtEnd(), recorder]
+        ).run()
         XCTAssertEqual(outcome, .failed("weights/final.safetensors: disk full"))
         let meta = try folder.readMeta()
         XCTAssertEqual(meta.status, .failed)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import WorkbenchExperiments
 
 final class RunStoreTests: XCTestCase {
@@ -10,11 +11,14 @@ final class RunStoreTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
-    func makeRun(_ name: String, params: [(String, String)], epochs: [[String: String]],
-                 status: RunStatus = .completed) throws -> RunFolder {
+    func makeRun(
+        _ name: String, params: [(String, String)], epochs: [[String: String]],
+        status: RunStatus = .completed
+    ) throws -> RunFolder {
         let folder = try RunStore(root: root).createRun(name: name)
-        var meta = RunMeta(id: folder.id, name: name, status: status, started: Date(), seed: 7,
-                           commandLine: ["workbench", "run"], environment: .current(threads: 1), dataFiles: [])
+        var meta = RunMeta(
+            id: folder.id, name: name, status: status, started: Date(), seed: 7,
+            commandLine: ["workbench", "run"], environment: .current(threads: 1), dataFiles: [])
         meta.durationSeconds = 1.5
         try folder.writeMeta(meta)
         try folder.writeParams(params.map { (key: $0.0, value: $0.1) })
@@ -31,7 +35,10 @@ final class RunStoreTests: XCTestCase {
         // Many runs in the same second: every one gets its own folder.
         let ids = try (0..<40).map { _ in try store.createRun(name: "x", date: date).id }
         XCTAssertEqual(Set(ids).count, 40)
-        XCTAssertTrue(ids.allSatisfy { $0.hasPrefix("20261203T170102Z-x-") && $0.count == "20261203T170102Z-x-abcd".count })
+        XCTAssertTrue(
+            ids.allSatisfy {
+                $0.hasPrefix("20261203T170102Z-x-") && $0.count == "20261203T170102Z-x-abcd".count
+            })
     }
 
     func testResolveByIdPrefixAndPath() throws {
@@ -41,20 +48,27 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try store.resolve(a.id), a)
         XCTAssertEqual(try store.resolve(String(b.id.prefix(b.id.count - 2))), b)
         XCTAssertEqual(try store.resolve(a.url.path).url.standardizedFileURL, a.url.standardizedFileURL)
-        XCTAssertThrowsError(try store.resolve("2")) { XCTAssertTrue("\($0)".contains("is ambiguous"), "\($0)") }
-        XCTAssertThrowsError(try store.resolve("nope")) { XCTAssertTrue("\($0)".contains("no run 'nope'"), "\($0)") }
+        XCTAssertThrowsError(try store.resolve("2")) {
+            XCTAssertTrue("\($0)".contains("is ambiguous"), "\($0)")
+        }
+        XCTAssertThrowsError(try store.resolve("nope")) {
+            XCTAssertTrue("\($0)".contains("no run 'nope'"), "\($0)")
+        }
     }
 
     func testMetricsLogHasOneHeaderAndTruncates() throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let url = root.appendingPathComponent("steps.csv")
         var log = try MetricsLog(url: url, header: MetricsLog.stepColumns)
-        for step in 0..<6 { try log.append(["step": "\(step)", "epoch": "\(step / 3 + 1)", "loss": "0.5", "lr": "0.1"]) }
+        for step in 0..<6 {
+            try log.append(["step": "\(step)", "epoch": "\(step / 3 + 1)", "loss": "0.5", "lr": "0.1"])
+        }
         log = try MetricsLog(url: url, header: MetricsLog.stepColumns)  // reopening adds no header
         try log.truncate { Int($0["epoch"]!)! <= 1 }
         try log.append(["step": "3", "epoch": "2", "loss": "nan", "lr": "0.1"])
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8),
-                       "step,epoch,loss,lr\n0,1,0.5,0.1\n1,1,0.5,0.1\n2,1,0.5,0.1\n3,2,nan,0.1\n")
+        XCTAssertEqual(
+            try String(contentsOf: url, encoding: .utf8),
+            "step,epoch,loss,lr\n0,1,0.5,0.1\n1,1,0.5,0.1\n2,1,0.5,0.1\n3,2,nan,0.1\n")
         XCTAssertThrowsError(try MetricsLog(url: url, header: ["a"])) {
             XCTAssertTrue("\($0)".contains("expected header a, found step,epoch,loss,lr"), "\($0)")
         }
@@ -75,34 +89,46 @@ final class RunStoreTests: XCTestCase {
         let noValidation = RunSummary(epochRows: rows.map { $0.filter { $0.key != "val_acc" } })
         XCTAssertEqual(noValidation.bestBy, "test_acc")
         XCTAssertEqual(noValidation.bestEpoch, 1)
-        let lossOnly = RunSummary(epochRows: [["epoch": "1", "train_loss": "nan"], ["epoch": "2", "train_loss": "3"]])
+        let lossOnly = RunSummary(epochRows: [
+            ["epoch": "1", "train_loss": "nan"], ["epoch": "2", "train_loss": "3"],
+        ])
         XCTAssertEqual(lossOnly.bestBy, "train_loss")
         XCTAssertEqual(lossOnly.bestEpoch, 2)  // NaN is never best
     }
 
     func testWideTableUnionsKeysAndSortsNumerically() throws {
-        _ = try makeRun("a", params: [("name", "a"), ("seed", "7"), ("optimizer.lr", "0.1")],
-                        epochs: [["epoch": "1", "train_loss": "2.0", "test_acc": "0.25"]])
-        _ = try makeRun("b", params: [("optimizer.lr", "0.05"), ("optimizer.momentum", "0.9")],
-                        epochs: [["epoch": "1", "train_loss": "1.0", "test_acc": "0.5"]])
+        _ = try makeRun(
+            "a", params: [("name", "a"), ("seed", "7"), ("optimizer.lr", "0.1")],
+            epochs: [["epoch": "1", "train_loss": "2.0", "test_acc": "0.25"]])
+        _ = try makeRun(
+            "b", params: [("optimizer.lr", "0.05"), ("optimizer.momentum", "0.9")],
+            epochs: [["epoch": "1", "train_loss": "1.0", "test_acc": "0.5"]])
         let records = try RunStore(root: root).runFolders().map(RunRecord.init(folder:))
         let (header, rows) = RunComparison.wide(records)
-        XCTAssertEqual(Array(header.prefix(10)),
-                       ["id", "name", "status", "started", "duration_s", "seed", "sweep", "optimizer.lr",
-                        "optimizer.momentum", "epochs"])
+        XCTAssertEqual(
+            Array(header.prefix(10)),
+            [
+                "id", "name", "status", "started", "duration_s", "seed", "sweep", "optimizer.lr",
+                "optimizer.momentum", "epochs",
+            ])
         XCTAssertEqual(rows[0][7...8], ["0.1", ""])
         XCTAssertEqual(rows[1][7...8], ["0.05", "0.9"])
         XCTAssertEqual(rows[0][header.firstIndex(of: "best_test_acc")!], "0.25")
         let sorted = try RunComparison.sort(rows, header: header, by: "optimizer.lr")
         XCTAssertEqual(sorted.map { $0[1] }, ["b", "a"])
-        XCTAssertEqual(try RunComparison.sort(rows, header: header, by: "-final_test_acc").map { $0[1] }, ["b", "a"])
+        XCTAssertEqual(
+            try RunComparison.sort(rows, header: header, by: "-final_test_acc").map { $0[1] }, ["b", "a"])
         XCTAssertThrowsError(try RunComparison.sort(rows, header: header, by: "optimizer.l")) {
-            XCTAssertTrue("\($0)".contains("unknown sort key 'optimizer.l' (did you mean 'optimizer.lr'?)"), "\($0)")
+            XCTAssertTrue(
+                "\($0)".contains("unknown sort key 'optimizer.l' (did you mean 'optimizer.lr'?)"), "\($0)")
         }
         let differences = RunComparison.differences(records[0], records[1])
-        XCTAssertEqual(differences.filter { $0.section == "hyperparameters" }.map(\.key),
-                       ["name", "seed", "optimizer.lr", "optimizer.momentum"])
-        XCTAssertTrue(differences.contains(.init(section: "metrics", key: "final_train_loss", left: "2.0", right: "1.0")))
+        XCTAssertEqual(
+            differences.filter { $0.section == "hyperparameters" }.map(\.key),
+            ["name", "seed", "optimizer.lr", "optimizer.momentum"])
+        XCTAssertTrue(
+            differences.contains(
+                .init(section: "metrics", key: "final_train_loss", left: "2.0", right: "1.0")))
         XCTAssertFalse(differences.contains { $0.section == "environment" })
     }
 

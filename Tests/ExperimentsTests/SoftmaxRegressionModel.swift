@@ -2,6 +2,7 @@ import Foundation
 import WorkbenchData
 import WorkbenchModel
 import WorkbenchRandom
+
 @testable import WorkbenchExperiments
 
 /// A real (tiny) model for the runner's tests: one dense layer, softmax cross-entropy, SGD with
@@ -17,11 +18,14 @@ final class SoftmaxRegressionModel: TrainableModel {
     init(inputs: Int, classes: Int, seed: UInt64) {
         dense = Dense(name: "dense", inputs: inputs, outputs: classes)
         var rng = SplitMix64(seed: seed).derived(RandomStream.initialisation.rawValue)
-        for i in dense.weight.value.storage.indices { dense.weight.value.storage[i] = rng.nextFloat(in: -0.1, 0.1) }
+        for i in dense.weight.value.storage.indices {
+            dense.weight.value.storage[i] = rng.nextFloat(in: -0.1, 0.1)
+        }
     }
 
     private func forward(_ batch: Batch, training: Bool) -> (BatchResult, Tensor, Tensor) {
-        let input = Tensor(shape: [batch.count, batch.channels * batch.height * batch.width], storage: batch.images)
+        let input = Tensor(
+            shape: [batch.count, batch.channels * batch.height * batch.width], storage: batch.images)
         let output = dense.forward(input, context: ForwardContext(training: training))
         var gradient = Tensor(zeros: output.shape)
         let losses = loss.perSampleLoss(output, labels: batch.labels[...], gradient: &gradient)
@@ -30,7 +34,8 @@ final class SoftmaxRegressionModel: TrainableModel {
             let row = output.storage[(n * output.shape[1])..<((n + 1) * output.shape[1])]
             if row.firstIndex(of: row.max()!)! - n * output.shape[1] == batch.labels[n] { correct += 1 }
         }
-        let result = BatchResult(lossSum: losses.reduce(0.0) { $0 + Double($1) }, correct: correct, count: batch.count)
+        let result = BatchResult(
+            lossSum: losses.reduce(0.0) { $0 + Double($1) }, correct: correct, count: batch.count)
         return (result, output, gradient)
     }
 
@@ -47,7 +52,8 @@ final class SoftmaxRegressionModel: TrainableModel {
     func evaluate(_ batch: Batch) throws -> BatchResult { forward(batch, training: false).0 }
 
     private func encode(_ tensors: [String: Tensor]) throws -> Data {
-        try JSONEncoder().encode(tensors.mapValues { ["shape": $0.shape, "bits": $0.storage.map { Int($0.bitPattern) }] })
+        try JSONEncoder().encode(
+            tensors.mapValues { ["shape": $0.shape, "bits": $0.storage.map { Int($0.bitPattern) }] })
     }
 
     private func decode(_ data: Data) throws -> [String: Tensor] {
@@ -56,13 +62,16 @@ final class SoftmaxRegressionModel: TrainableModel {
         }
     }
 
-    var weights: [String: Tensor] { Dictionary(uniqueKeysWithValues: dense.parameters.map { ($0.name, $0.value) }) }
+    var weights: [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: dense.parameters.map { ($0.name, $0.value) })
+    }
 
     func saveWeights(to url: URL) throws { try AtomicFile.write(encode(weights), to: url) }
 
     func saveTrainingState(to folder: URL) throws {
         try AtomicFile.write(encode(weights), to: folder.appendingPathComponent("weights.json"))
-        try AtomicFile.write(encode(optimizer.stateTensors()), to: folder.appendingPathComponent("optimizer.json"))
+        try AtomicFile.write(
+            encode(optimizer.stateTensors()), to: folder.appendingPathComponent("optimizer.json"))
     }
 
     func loadTrainingState(from folder: URL) throws {

@@ -10,8 +10,10 @@ enum BuiltBinary {
     }
 
     static var url: URL {
-        let candidates = [Bundle.main.executableURL, Bundle(for: Marker.self).bundleURL,
-                          URL(fileURLWithPath: CommandLine.arguments[0])].compactMap { $0 }
+        let candidates = [
+            Bundle.main.executableURL, Bundle(for: Marker.self).bundleURL,
+            URL(fileURLWithPath: CommandLine.arguments[0]),
+        ].compactMap { $0 }
         for candidate in candidates {
             var dir = candidate.deletingLastPathComponent()
             for _ in 0..<3 {
@@ -32,7 +34,8 @@ enum BuiltBinary {
         process.executableURL = url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -60,8 +63,9 @@ enum BuiltBinary {
         group.wait()
         let errData = errBox.data
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                      err: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+            err: String(decoding: errData, as: UTF8.self))
     }
 
     private final class Marker {}

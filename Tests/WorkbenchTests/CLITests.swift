@@ -5,8 +5,10 @@ final class CLITests: XCTestCase {
     func testTopLevelHelpListsEveryCommand() throws {
         let result = try BuiltBinary.run(["--help"])
         XCTAssertEqual(result.status, 0)
-        for command in ["run", "runs", "compare", "diff", "reproduce", "resume", "sweep", "gradcheck",
-                        "predict", "data inspect", "data export-png"] {
+        for command in [
+            "run", "runs", "compare", "diff", "reproduce", "resume", "sweep", "gradcheck",
+            "predict", "data inspect", "data export-png",
+        ] {
             XCTAssertTrue(result.out.contains("  \(command) "), "help lacks \(command):\n\(result.out)")
         }
     }
@@ -18,14 +20,17 @@ final class CLITests: XCTestCase {
     }
 
     func testEveryCommandHasHelpThatExitsZero() throws {
-        let commands: [[String]] = [["run"], ["runs"], ["compare"], ["diff"], ["reproduce"], ["resume"],
-                                    ["sweep"], ["gradcheck"], ["predict"], ["data", "inspect"],
-                                    ["data", "export-png"], ["data"]]
+        let commands: [[String]] = [
+            ["run"], ["runs"], ["compare"], ["diff"], ["reproduce"], ["resume"],
+            ["sweep"], ["gradcheck"], ["predict"], ["data", "inspect"],
+            ["data", "export-png"], ["data"],
+        ]
         for command in commands {
             let result = try BuiltBinary.run(command + ["--help"])
             XCTAssertEqual(result.status, 0, "\(command) --help: \(result.err)")
-            XCTAssertTrue(result.out.contains("USAGE: workbench \(command.joined(separator: " "))"),
-                          "\(command) help:\n\(result.out)")
+            XCTAssertTrue(
+                result.out.contains("USAGE: workbench \(command.joined(separator: " "))"),
+                "\(command) help:\n\(result.out)")
             XCTAssertTrue(result.err.isEmpty, result.err)
         }
     }
@@ -36,19 +41,27 @@ final class CLITests: XCTestCase {
             (["compre"], "unknown command 'compre' (did you mean 'compare'?)"),
             (["run"], "missing argument EXP.yaml"),
             (["run", "a.yaml", "b.yaml"], "unexpected argument 'b.yaml'"),
-            (["run", "a.yaml", "--stor", "x"], "unknown option '--stor' for 'workbench run' (did you mean '--store'?)"),
+            (
+                ["run", "a.yaml", "--stor", "x"],
+                "unknown option '--stor' for 'workbench run' (did you mean '--store'?)"
+            ),
             (["run", "a.yaml", "--store"], "option '--store' needs a value"),
             (["run", "a.yaml", "--store=a", "--store=b"], "option '--store' given more than once"),
             (["compare", "--history=yes"], "option '--history' is a flag and takes no value"),
             (["diff", "onlyone"], "missing argument RUN"),
-            (["data", "inspectt", "x"], "unknown command 'workbench data inspectt' (did you mean 'inspect'?)"),
+            (
+                ["data", "inspectt", "x"],
+                "unknown command 'workbench data inspectt' (did you mean 'inspect'?)"
+            ),
             (["data"], "'data' needs a subcommand"),
         ]
         for (arguments, message) in cases {
             let result = try BuiltBinary.run(arguments)
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.err)")
-            XCTAssertTrue(result.err.contains(message), "\(arguments): expected '\(message)' in:\n\(result.err)")
-            XCTAssertTrue(result.err.contains("usage: workbench"), "\(arguments): no usage line in:\n\(result.err)")
+            XCTAssertTrue(
+                result.err.contains(message), "\(arguments): expected '\(message)' in:\n\(result.err)")
+            XCTAssertTrue(
+                result.err.contains("usage: workbench"), "\(arguments): no usage line in:\n\(result.err)")
             XCTAssertEqual(result.out, "", "\(arguments) wrote to stdout")
         }
     }

@@ -9,8 +9,10 @@ final class ModelCommandsTests: XCTestCase {
         let tiny = try TinyExperiment(in: dir)
         // Normalised input, as real configs use: on raw [0, 1] pixels the conv bias gradient (a sum of
         // same-signed terms that nearly cancel) is small enough for float32 differencing noise to show.
-        let file = try tiny.write(RunLifecycleTests.long.replacingOccurrences(of: "  - dropout: {p: 0.2}\n", with: "")
-            .replacingOccurrences(of: "  validation: 0.25\n", with: "  normalize: {mean: 0.5, std: 0.3}\n"))
+        let file = try tiny.write(
+            RunLifecycleTests.long.replacingOccurrences(of: "  - dropout: {p: 0.2}\n", with: "")
+                .replacingOccurrences(
+                    of: "  validation: 0.25\n", with: "  normalize: {mean: 0.5, std: 0.3}\n"))
         let result = try BuiltBinary.run(["gradcheck", file, "--count", "3", "--tolerance", "0.05"])
         XCTAssertEqual(result.status, 0, result.out + result.err)
         XCTAssertTrue(result.out.hasPrefix("gradient check on 3 samples"), result.out)
@@ -26,17 +28,22 @@ final class ModelCommandsTests: XCTestCase {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let tiny = try TinyExperiment(in: dir)
-        let file = try tiny.write(TinyExperiment.basic.replacingOccurrences(of: "epochs: 2", with: "epochs: 4"))
+        let file = try tiny.write(
+            TinyExperiment.basic.replacingOccurrences(of: "epochs: 2", with: "epochs: 4"))
         let run = try BuiltBinary.run(["run", file])
         XCTAssertEqual(run.status, 0, run.err)
         let id = run.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let pngs = dir.appendingPathComponent("pngs")
-        let export = try BuiltBinary.run(["data", "export-png", dir.appendingPathComponent("test-images.idx").path,
-                                          dir.appendingPathComponent("test-labels.idx").path, pngs.path])
+        let export = try BuiltBinary.run([
+            "data", "export-png", dir.appendingPathComponent("test-images.idx").path,
+            dir.appendingPathComponent("test-labels.idx").path, pngs.path,
+        ])
         XCTAssertEqual(export.status, 0, export.err)
         var images: [(path: String, label: String)] = []
         for label in ["0", "1", "2"] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: pngs.appendingPathComponent(label).path).sorted() {
+            for name in try FileManager.default.contentsOfDirectory(
+                atPath: pngs.appendingPathComponent(label).path
+            ).sorted() {
                 images.append((pngs.appendingPathComponent(label).appendingPathComponent(name).path, label))
             }
         }
@@ -51,7 +58,9 @@ final class ModelCommandsTests: XCTestCase {
             let sum = row[2...].map { Double($0)! }.reduce(0, +)
             XCTAssertEqual(sum, 1, accuracy: 1e-5)
         }
-        let missing = try BuiltBinary.run(["predict", id, "--store", tiny.store.path, dir.appendingPathComponent("no.png").path])
+        let missing = try BuiltBinary.run([
+            "predict", id, "--store", tiny.store.path, dir.appendingPathComponent("no.png").path,
+        ])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("no.png"), missing.err)
     }

@@ -9,8 +9,10 @@ final class StoreCommandsTests: XCTestCase {
     override func setUpWithError() throws { store = try makeTemporaryDirectory() }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: store) }
 
-    func writeRun(_ id: String, name: String, status: String = "completed", pid: Int32 = 1, params: String,
-                  epochs: String, sweep: String? = nil) throws {
+    func writeRun(
+        _ id: String, name: String, status: String = "completed", pid: Int32 = 1, params: String,
+        epochs: String, sweep: String? = nil
+    ) throws {
         let folder = store.appendingPathComponent(id)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let host = ProcessInfo.processInfo.hostName
@@ -31,74 +33,99 @@ final class StoreCommandsTests: XCTestCase {
     let header = "epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss,test_acc,seconds,images_per_s\n"
 
     func testCompareQuotesAwkwardValuesAndUnionsKeySets() throws {
-        try writeRun("20261203T170102Z-a-0001", name: "a, \"quoted\"",
-                     params: "key,value\nname,\"a, \"\"quoted\"\"\"\noptimizer.lr,0.1\ndescription,\"two\nlines\"\n",
-                     epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n2,0.1,nan,0.6,,,inf,0.5,0.1,100\n")
-        try writeRun("20261203T170103Z-b-0002", name: "b",
-                     params: "key,value\noptimizer.lr,0.05\noptimizer.momentum,0.9\n",
-                     epochs: header + "1,0.05,1.0,0.7,,,-inf,0.75,0.1,100\n")
+        try writeRun(
+            "20261203T170102Z-a-0001", name: "a, \"quoted\"",
+            params: "key,value\nname,\"a, \"\"quoted\"\"\"\noptimizer.lr,0.1\ndescription,\"two\nlines\"\n",
+            epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n2,0.1,nan,0.6,,,inf,0.5,0.1,100\n")
+        try writeRun(
+            "20261203T170103Z-b-0002", name: "b",
+            params: "key,value\noptimizer.lr,0.05\noptimizer.momentum,0.9\n",
+            epochs: header + "1,0.05,1.0,0.7,,,-inf,0.75,0.1,100\n")
         let result = try BuiltBinary.run(["compare", "--store", store.path])
         XCTAssertEqual(result.status, 0, result.err)
         let lines = result.out.components(separatedBy: "\n")
         guard lines.count == 5 else { return XCTFail("expected 3 records over 4 lines:\n\(result.out)") }
-        XCTAssertEqual(lines[0], "id,name,status,started,duration_s,seed,sweep,optimizer.lr,description,"
-                       + "optimizer.momentum,epochs,final_train_loss,final_train_acc,final_val_loss,final_val_acc,"
-                       + "final_test_loss,final_test_acc,best_by,best_epoch,best_train_loss,best_train_acc,"
-                       + "best_val_loss,best_val_acc,best_test_loss,best_test_acc")
-        XCTAssertEqual(lines[1], "20261203T170102Z-a-0001,\"a, \"\"quoted\"\"\",completed,2026-12-03T17:01:02Z,"
-                       + "2.500,42,,0.1,\"two")
+        XCTAssertEqual(
+            lines[0],
+            "id,name,status,started,duration_s,seed,sweep,optimizer.lr,description,"
+                + "optimizer.momentum,epochs,final_train_loss,final_train_acc,final_val_loss,final_val_acc,"
+                + "final_test_loss,final_test_acc,best_by,best_epoch,best_train_loss,best_train_acc,"
+                + "best_val_loss,best_val_acc,best_test_loss,best_test_acc")
+        XCTAssertEqual(
+            lines[1],
+            "20261203T170102Z-a-0001,\"a, \"\"quoted\"\"\",completed,2026-12-03T17:01:02Z,"
+                + "2.500,42,,0.1,\"two")
         XCTAssertEqual(lines[2], "lines\",,2,nan,0.6,,,inf,0.5,test_acc,2,nan,0.6,,,inf,0.5")
-        XCTAssertEqual(lines[3], "20261203T170103Z-b-0002,b,completed,2026-12-03T17:01:02Z,2.500,42,,0.05,,0.9,"
-                       + "1,1.0,0.7,,,-inf,0.75,test_acc,1,1.0,0.7,,,-inf,0.75")
+        XCTAssertEqual(
+            lines[3],
+            "20261203T170103Z-b-0002,b,completed,2026-12-03T17:01:02Z,2.500,42,,0.05,,0.9,"
+                + "1,1.0,0.7,,,-inf,0.75,test_acc,1,1.0,0.7,,,-inf,0.75")
 
         let sorted = try BuiltBinary.run(["compare", "--store=\(store.path)", "--sort", "-best_test_acc"])
         XCTAssertEqual(sorted.status, 0, sorted.err)
-        XCTAssertTrue(sorted.out.components(separatedBy: "\n")[1].hasPrefix("20261203T170103Z-b-0002"), sorted.out)
+        XCTAssertTrue(
+            sorted.out.components(separatedBy: "\n")[1].hasPrefix("20261203T170103Z-b-0002"), sorted.out)
 
-        let history = try BuiltBinary.run(["compare", "20261203T170102Z-a", "--store", store.path, "--history"])
+        let history = try BuiltBinary.run([
+            "compare", "20261203T170102Z-a", "--store", store.path, "--history",
+        ])
         XCTAssertEqual(history.status, 0, history.err)
-        XCTAssertEqual(history.out, "id," + header
-                       + "20261203T170102Z-a-0001,1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n"
-                       + "20261203T170102Z-a-0001,2,0.1,nan,0.6,,,inf,0.5,0.1,100\n")
+        XCTAssertEqual(
+            history.out,
+            "id," + header
+                + "20261203T170102Z-a-0001,1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n"
+                + "20261203T170102Z-a-0001,2,0.1,nan,0.6,,,inf,0.5,0.1,100\n")
 
         let badSort = try BuiltBinary.run(["compare", "--store", store.path, "--sort", "optimizer.l"])
         XCTAssertEqual(badSort.status, 1)
-        XCTAssertTrue(badSort.err.contains("unknown sort key 'optimizer.l' (did you mean 'optimizer.lr'?)"), badSort.err)
+        XCTAssertTrue(
+            badSort.err.contains("unknown sort key 'optimizer.l' (did you mean 'optimizer.lr'?)"), badSort.err
+        )
     }
 
     func testRunsListsStatusesIncludingStale() throws {
-        try writeRun("20261203T170102Z-a-0001", name: "a", params: "key,value\n",
-                     epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n")
-        try writeRun("20261203T170104Z-b-0002", name: "b", status: "running", pid: Int32.max - 1,
-                     params: "key,value\n", epochs: header)
+        try writeRun(
+            "20261203T170102Z-a-0001", name: "a", params: "key,value\n",
+            epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n")
+        try writeRun(
+            "20261203T170104Z-b-0002", name: "b", status: "running", pid: Int32.max - 1,
+            params: "key,value\n", epochs: header)
         let result = try BuiltBinary.run(["runs", "--store", store.path])
         XCTAssertEqual(result.status, 0, result.err)
         let lines = result.out.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 3, result.out)
         XCTAssertTrue(lines[0].hasPrefix("ID"))
-        XCTAssertTrue(lines[1].contains("20261203T170102Z-a-0001") && lines[1].contains("completed")
-                      && lines[1].contains("test_acc=0.25 @1"), lines[1])
+        XCTAssertTrue(
+            lines[1].contains("20261203T170102Z-a-0001") && lines[1].contains("completed")
+                && lines[1].contains("test_acc=0.25 @1"), lines[1])
         XCTAssertTrue(lines[2].contains("20261203T170104Z-b-0002") && lines[2].contains("stale"), lines[2])
 
         // A corrupt run folder is reported and skipped; the others still list.
         let broken = store.appendingPathComponent("20261203T170105Z-c-0003")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
-        try "{\"id\": ".write(to: broken.appendingPathComponent("meta.json"), atomically: true, encoding: .utf8)
+        try "{\"id\": ".write(
+            to: broken.appendingPathComponent("meta.json"), atomically: true, encoding: .utf8)
         let partial = try BuiltBinary.run(["runs", "--store", store.path])
         XCTAssertEqual(partial.status, 1)
         XCTAssertEqual(partial.out.split(separator: "\n").count, 3, partial.out)
-        XCTAssertTrue(partial.err.contains("warning: skipping 20261203T170105Z-c-0003: error: \(broken.path)/meta.json: "
-                                           + "not a valid RunMeta JSON file"), partial.err)
+        XCTAssertTrue(
+            partial.err.contains(
+                "warning: skipping 20261203T170105Z-c-0003: error: \(broken.path)/meta.json: "
+                    + "not a valid RunMeta JSON file"), partial.err)
     }
 
     func testDiffShowsOnlyWhatDiffers() throws {
-        try writeRun("r1", name: "a", params: "key,value\noptimizer.lr,0.1\ntraining.epochs,2\n",
-                     epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n")
-        try writeRun("r2", name: "a", params: "key,value\noptimizer.lr,0.05\ntraining.epochs,2\n",
-                     epochs: header + "1,0.1,2.0,0.5,,,1.5,0.5,0.1,100\n")
+        try writeRun(
+            "r1", name: "a", params: "key,value\noptimizer.lr,0.1\ntraining.epochs,2\n",
+            epochs: header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n")
+        try writeRun(
+            "r2", name: "a", params: "key,value\noptimizer.lr,0.05\ntraining.epochs,2\n",
+            epochs: header + "1,0.1,2.0,0.5,,,1.5,0.5,0.1,100\n")
         let result = try BuiltBinary.run(["diff", "r1", "r2", "--store", store.path])
         XCTAssertEqual(result.status, 0, result.err)
-        XCTAssertEqual(result.out, """
+        XCTAssertEqual(
+            result.out,
+            """
             --- r1
             +++ r2
             hyperparameters:

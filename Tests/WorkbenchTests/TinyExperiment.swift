@@ -9,16 +9,18 @@ struct TinyExperiment {
 
     init(in folder: URL, trainCount: Int = 48, testCount: Int = 12, size: Int = 6) throws {
         self.folder = folder
-        try Self.writeIDX(folder.appendingPathComponent("train-images.idx"),
-                          folder.appendingPathComponent("train-labels.idx"), count: trainCount, size: size, seed: 1)
-        try Self.writeIDX(folder.appendingPathComponent("test-images.idx"),
-                          folder.appendingPathComponent("test-labels.idx"), count: testCount, size: size, seed: 2)
+        try Self.writeIDX(
+            folder.appendingPathComponent("train-images.idx"),
+            folder.appendingPathComponent("train-labels.idx"), count: trainCount, size: size, seed: 1)
+        try Self.writeIDX(
+            folder.appendingPathComponent("test-images.idx"),
+            folder.appendingPathComponent("test-labels.idx"), count: testCount, size: size, seed: 2)
     }
 
     static func writeIDX(_ images: URL, _ labels: URL, count: Int, size: Int, seed: UInt64) throws {
         var state = seed
         func next() -> UInt8 {  // a small LCG is enough for test noise
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return UInt8(truncatingIfNeeded: state >> 59)
         }
         func bigEndian(_ v: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) } }

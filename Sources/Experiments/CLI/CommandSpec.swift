@@ -45,8 +45,10 @@ public struct CommandSpec: Sendable {
     /// Extra paragraphs shown by `--help` after the option table.
     public var discussion: String
 
-    public init(name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
-                discussion: String = "") {
+    public init(
+        name: String, abstract: String, positionals: [Positional] = [], options: [Option] = [],
+        discussion: String = ""
+    ) {
         self.name = name
         self.abstract = abstract
         self.positionals = positionals

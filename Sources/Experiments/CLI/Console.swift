@@ -17,9 +17,10 @@ public final class Console: @unchecked Sendable {
 
     /// The process's own standard output and error.
     public static func standard() -> Console {
-        Console(isTerminal: isatty(STDERR_FILENO) == 1,
-                out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-                err: { FileHandle.standardError.write(Data($0.utf8)) })
+        Console(
+            isTerminal: isatty(STDERR_FILENO) == 1,
+            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            err: { FileHandle.standardError.write(Data($0.utf8)) })
     }
 
     /// Writes `text` and a newline to standard output.

@@ -21,8 +21,14 @@ public struct ParsedArguments: Equatable {
                 positionals.append(arg)
                 continue
             }
-            if arg == "--" { onlyPositionals = true; continue }
-            if arg == "-h" || arg == "--help" { helpRequested = true; continue }
+            if arg == "--" {
+                onlyPositionals = true
+                continue
+            }
+            if arg == "-h" || arg == "--help" {
+                helpRequested = true
+                continue
+            }
             guard arg.hasPrefix("--") else {
                 throw usage("unknown option '\(arg)' (options are spelled --name)")
             }
@@ -38,7 +44,9 @@ public struct ParsedArguments: Equatable {
             guard let option = spec.option(named: name) else {
                 let names = spec.options.map(\.name) + ["help"]
                 var message = "unknown option '--\(name)' for 'workbench \(spec.name)'"
-                if let guess = closestMatch(to: name, in: names) { message += " (did you mean '--\(guess)'?)" }
+                if let guess = closestMatch(to: name, in: names) {
+                    message += " (did you mean '--\(guess)'?)"
+                }
                 throw usage(message)
             }
             switch option.kind {
@@ -85,7 +93,8 @@ public struct ParsedArguments: Equatable {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {
             let bound = range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "in \(range)"
-            throw CLIError.usage("option '--\(name)' expects an integer \(bound), found '\(text)'", usage: usage)
+            throw CLIError.usage(
+                "option '--\(name)' expects an integer \(bound), found '\(text)'", usage: usage)
         }
         return number
     }
@@ -93,17 +102,21 @@ public struct ParsedArguments: Equatable {
 
 /// The candidate nearest to `word` when near enough to be a likely typo (the config's rule, see
 /// `closest(to:among:)`).
-func closestMatch(to word: String, in candidates: [String]) -> String? { closest(to: word, among: candidates) }
+func closestMatch(to word: String, in candidates: [String]) -> String? {
+    closest(to: word, among: candidates)
+}
 
 /// Levenshtein distance between two strings (insertions, deletions, substitutions each cost 1).
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     var previous = Array(0...b.count)
     for i in 1...a.count {
         var current = [i] + Array(repeating: 0, count: b.count)
         for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
         }
         previous = current
     }

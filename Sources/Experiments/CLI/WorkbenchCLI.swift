@@ -26,13 +26,20 @@ public enum WorkbenchCLI {
     /// The text of `workbench --help` (or of a command group such as `workbench data --help`).
     static func help(group: [String]) -> String {
         let rows = commands.filter { Array($0.path.prefix(group.count)) == group }
-        var lines = [overview, "", "USAGE: workbench \(group.isEmpty ? "" : group.joined(separator: " ") + " ")<command> [options]",
-                     "", "COMMANDS:"]
+        var lines = [
+            overview, "",
+            "USAGE: workbench \(group.isEmpty ? "" : group.joined(separator: " ") + " ")<command> [options]",
+            "", "COMMANDS:",
+        ]
         for row in rows {
-            lines.append(CommandSpec.row(row.path.dropFirst(group.count).joined(separator: " "), row.type.spec.abstract))
+            lines.append(
+                CommandSpec.row(
+                    row.path.dropFirst(group.count).joined(separator: " "), row.type.spec.abstract))
         }
-        lines += ["", "OPTIONS:", CommandSpec.row("--version", "Print the workbench version and exit."),
-                  CommandSpec.row("-h, --help", "Show this help; 'workbench <command> --help' for a command.")]
+        lines += [
+            "", "OPTIONS:", CommandSpec.row("--version", "Print the workbench version and exit."),
+            CommandSpec.row("-h, --help", "Show this help; 'workbench <command> --help' for a command."),
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -42,7 +49,8 @@ public enum WorkbenchCLI {
         let executable = arguments.first.map(resolveExecutable) ?? "workbench"
         if words.isEmpty || words == ["--help"] || words == ["-h"] || words == ["help"] {
             if words.isEmpty {
-                console.error("error: no command given\nusage: workbench <command> [options]  (see 'workbench --help')")
+                console.error(
+                    "error: no command given\nusage: workbench <command> [options]  (see 'workbench --help')")
                 return ExitStatus.usage
             }
             console.write(help(group: []))
@@ -60,8 +68,9 @@ public enum WorkbenchCLI {
                 let rest = words.dropFirst()
                 if rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
                     if rest.isEmpty {
-                        console.error("error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
-                                      + help(group: [words[0]]))
+                        console.error(
+                            "error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
+                                + help(group: [words[0]]))
                         return ExitStatus.usage
                     }
                     console.write(help(group: [words[0]]))
@@ -69,7 +78,9 @@ public enum WorkbenchCLI {
                 }
                 let names = commands.filter { $0.path[0] == words[0] }.map { $0.path[1] }
                 var message = "unknown command 'workbench \(words[0]) \(rest.first!)'"
-                if let guess = closestMatch(to: rest.first!, in: names) { message += " (did you mean '\(guess)'?)" }
+                if let guess = closestMatch(to: rest.first!, in: names) {
+                    message += " (did you mean '\(guess)'?)"
+                }
                 console.error("error: \(message)\nusage: workbench \(words[0]) <command> [options]")
                 return ExitStatus.usage
             }
@@ -86,8 +97,9 @@ public enum WorkbenchCLI {
                 console.write(spec.help)
                 return ExitStatus.success
             }
-            let context = CommandContext(arguments: parsed, console: console, commandLine: arguments,
-                                         executablePath: executable)
+            let context = CommandContext(
+                arguments: parsed, console: console, commandLine: arguments,
+                executablePath: executable)
             return try match.type.init(context: context).run()
         } catch let error as CLIError {
             console.error(error.description)
@@ -100,7 +112,9 @@ public enum WorkbenchCLI {
 
     /// The absolute path of the running program, so child processes can be started through it.
     static func resolveExecutable(_ argument0: String) -> String {
-        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
+        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return link
+        }
         return URL(fileURLWithPath: argument0).standardizedFileURL.path
     }
 }

@@ -3,12 +3,17 @@ import Foundation
 /// `workbench compare`: runs side by side as RFC 4180 CSV on standard output.
 struct CompareCommand: Command {
     static let spec = CommandSpec(
-        name: "compare", abstract: "Print runs as CSV: hyperparameters and final/best metrics, one row per run.",
-        positionals: [.init("RUN", "Run id, unique id prefix or run folder (default: every run).",
-                            optional: true, repeats: true)],
+        name: "compare",
+        abstract: "Print runs as CSV: hyperparameters and final/best metrics, one row per run.",
+        positionals: [
+            .init(
+                "RUN", "Run id, unique id prefix or run folder (default: every run).",
+                optional: true, repeats: true)
+        ],
         options: [
             .init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs)."),
-            .init("sort", .value(placeholder: "KEY"), "Sort rows by this column (prefix '-' for descending)."),
+            .init(
+                "sort", .value(placeholder: "KEY"), "Sort rows by this column (prefix '-' for descending)."),
             .init("history", .flag, "Long format: one row per epoch of every run."),
         ],
         discussion: """
@@ -21,11 +26,13 @@ struct CompareCommand: Command {
 
     func run() throws -> Int32 {
         let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
-        let folders = try context.arguments.positionals.isEmpty
+        let folders =
+            try context.arguments.positionals.isEmpty
             ? store.runFolders() : context.arguments.positionals.map(store.resolve)
         guard !folders.isEmpty else { throw CLIError.failure("no runs in \(store.root.path)") }
         let records = try folders.map(RunRecord.init(folder:))
-        var (header, rows) = context.arguments.flag("history")
+        var (header, rows) =
+            context.arguments.flag("history")
             ? RunComparison.history(records) : RunComparison.wide(records)
         if let key = context.arguments.value("sort") {
             rows = try RunComparison.sort(rows, header: header, by: key)

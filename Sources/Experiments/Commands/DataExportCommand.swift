@@ -5,8 +5,10 @@ import WorkbenchData
 struct DataExportCommand: Command {
     static let spec = CommandSpec(
         name: "data export-png", abstract: "Write IDX images and labels as DIR/<label>/<index>.png.",
-        positionals: [.init("IDX-IMAGES", "IDX images file."), .init("IDX-LABELS", "IDX labels file."),
-                      .init("DIR", "Output folder (an image folder 'format: folder' reads back).")])
+        positionals: [
+            .init("IDX-IMAGES", "IDX images file."), .init("IDX-LABELS", "IDX labels file."),
+            .init("DIR", "Output folder (an image folder 'format: folder' reads back)."),
+        ])
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 

@@ -7,7 +7,9 @@ struct DataInspectCommand: Command {
         name: "data inspect", abstract: "Describe an IDX file, PNG file or image folder.",
         positionals: [.init("PATH", "IDX file (optionally .gz), PNG file or image folder.")],
         options: [
-            .init("values", .flag, "Print one sample's values as CSV, as the network sees them (before normalisation)."),
+            .init(
+                "values", .flag,
+                "Print one sample's values as CSV, as the network sees them (before normalisation)."),
             .init("index", .value(placeholder: "I"), "Sample index for --values (default 0)."),
             .init("grid", .value(placeholder: "FILE.png"), "Also write the first samples as a PNG grid."),
             .init("count", .value(placeholder: "N"), "Samples in the grid (default 64)."),

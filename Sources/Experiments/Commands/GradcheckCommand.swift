@@ -28,31 +28,41 @@ struct GradcheckCommand: Command {
         var tolerance = 0.01
         if let text = context.arguments.value("tolerance") {
             guard let value = Double(text), value > 0 else {
-                throw CLIError.usage("option '--tolerance' expects a number > 0, found '\(text)'", usage: Self.spec.usage)
+                throw CLIError.usage(
+                    "option '--tolerance' expects a number > 0, found '\(text)'", usage: Self.spec.usage)
             }
             tolerance = value
         }
         let config = try RunCommand.loadConfig(context, spec: Self.spec)
         let setup: TrainingSetup
         do { setup = try TrainingSetup.make(config) } catch { throw CLIError.failure("\(error)") }
-        guard let model = setup.model as? NetworkModel else { throw CLIError.failure("gradcheck needs a network model") }
+        guard let model = setup.model as? NetworkModel else {
+            throw CLIError.failure("gradcheck needs a network model")
+        }
         let data = setup.plan.train.dataset
-        let stream = try BatchStream.evaluation(dataset: data, batchSize: min(count, data.count),
-                                                normalization: setup.plan.train.normalization, workers: 0)
+        let stream = try BatchStream.evaluation(
+            dataset: data, batchSize: min(count, data.count),
+            normalization: setup.plan.train.normalization, workers: 0)
         var iterator = stream.epoch(0).makeIterator()
-        guard let batch = try iterator.nextBatch() else { throw CLIError.failure("the training set is empty") }
+        guard let batch = try iterator.nextBatch() else {
+            throw CLIError.failure("the training set is empty")
+        }
         iterator.cancel()
-        let report = model.network.gradientCheck(images: batch.images, labels: batch.labels, loss: model.loss,
-                                                 rng: SplitMix64(seed: config.seed).derived(RandomStream.sampler.rawValue))
-        context.console.print("gradient check on \(batch.count) samples (relative errors; tolerance \(tolerance))")
+        let report = model.network.gradientCheck(
+            images: batch.images, labels: batch.labels, loss: model.loss,
+            rng: SplitMix64(seed: config.seed).derived(RandomStream.sampler.rawValue))
+        context.console.print(
+            "gradient check on \(batch.count) samples (relative errors; tolerance \(tolerance))")
         context.console.print("#   layer                   input         parameters")
         for layer in report.layers {
             let kind = layer.kind.padding(toLength: 22, withPad: " ", startingAt: 0)
-            context.console.print(String(format: "%-3d %@  %-12.3e  %.3e", layer.index, kind, layer.input, layer.parameters))
+            context.console.print(
+                String(format: "%-3d %@  %-12.3e  %.3e", layer.index, kind, layer.input, layer.parameters))
         }
         context.console.print(String(format: "    loss gradient           %.3e", report.loss))
         let ok = report.maximum <= tolerance
-        context.console.print(String(format: "largest %.3e: %@", report.maximum, ok ? "ok" : "exceeds the tolerance"))
+        context.console.print(
+            String(format: "largest %.3e: %@", report.maximum, ok ? "ok" : "exceeds the tolerance"))
         return ok ? ExitStatus.success : ExitStatus.failure
     }
 }

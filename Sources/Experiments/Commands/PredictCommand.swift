@@ -5,9 +5,12 @@ import WorkbenchModel
 /// `workbench predict RUN IMAGE.png ...`: class probabilities per image from a run's weights.
 struct PredictCommand: Command {
     static let spec = CommandSpec(
-        name: "predict", abstract: "Print class probabilities for images using a run's best (else final) weights.",
-        positionals: [.init("RUN", "Run id, unique id prefix or run folder."),
-                      .init("IMAGE.png", "Images to classify.", repeats: true)],
+        name: "predict",
+        abstract: "Print class probabilities for images using a run's best (else final) weights.",
+        positionals: [
+            .init("RUN", "Run id, unique id prefix or run folder."),
+            .init("IMAGE.png", "Images to classify.", repeats: true),
+        ],
         options: [
             .init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs)."),
             .init("weights", .value(placeholder: "best|final"), "Which weights (default best, else final)."),
@@ -27,16 +30,20 @@ struct PredictCommand: Command {
         let folder = try store.resolve(context.arguments.positionals[0])
         let which = context.arguments.value("weights")
         guard which == nil || which == "best" || which == "final" else {
-            throw CLIError.usage("option '--weights' expects best or final, found '\(which!)'", usage: Self.spec.usage)
+            throw CLIError.usage(
+                "option '--weights' expects best or final, found '\(which!)'", usage: Self.spec.usage)
         }
         do {
             let config = try ExperimentConfig.load(file: folder.config.path)
             let train = try config.makeTrainDataset()
             let network = try config.checkedNetwork(train: train, test: nil)
             let candidates = which.map { [$0] } ?? ["best", "final"]
-            guard let url = candidates.map({ folder.weights.appendingPathComponent("\($0).safetensors") })
-                .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                throw CLIError.failure("\(folder.weights.path): no \(candidates.joined(separator: " or ")).safetensors")
+            guard
+                let url = candidates.map({ folder.weights.appendingPathComponent("\($0).safetensors") })
+                    .first(where: { FileManager.default.fileExists(atPath: $0.path) })
+            else {
+                throw CLIError.failure(
+                    "\(folder.weights.path): no \(candidates.joined(separator: " or ")).safetensors")
             }
             try network.load(Safetensors.read(from: url.path).tensors)
             let normalization = config.makeNormalization()
@@ -45,10 +52,13 @@ struct PredictCommand: Command {
             let paths = Array(context.arguments.positionals.dropFirst())
             for path in paths {
                 var image = try PNG.decode(path: path, options: PNGOptions(channels: config.data.channels))
-                if let size = config.data.resize { image = BilinearResize.resize(image, height: size[0], width: size[1]) }
+                if let size = config.data.resize {
+                    image = BilinearResize.resize(image, height: size[0], width: size[1])
+                }
                 guard [image.channels, image.height, image.width] == shape else {
-                    throw CLIError.failure("\(path): expected a \(shape[0])-channel \(shape[1])×\(shape[2]) image,"
-                                           + " found \(image.channels)-channel \(image.height)×\(image.width)")
+                    throw CLIError.failure(
+                        "\(path): expected a \(shape[0])-channel \(shape[1])×\(shape[2]) image,"
+                            + " found \(image.channels)-channel \(image.height)×\(image.width)")
                 }
                 normalization?.apply(&image)
                 pixels += image.pixels

@@ -3,13 +3,15 @@ import Foundation
 /// `workbench reproduce RUN`: reruns a recorded run and checks the curves are identical.
 struct ReproduceCommand: Command {
     static let spec = CommandSpec(
-        name: "reproduce", abstract: "Rerun a run's recorded config and seed; exit 0 only if the curves are identical.",
+        name: "reproduce",
+        abstract: "Rerun a run's recorded config and seed; exit 0 only if the curves are identical.",
         positionals: [.init("RUN", "Run id, unique id prefix or run folder.")],
         options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
         discussion: """
-            The new run goes into the same store, tagged with the run it reproduces. Its epochs.csv is compared
-            with the original's, all columns but seconds and images_per_s. Prints 'identical' or the first
-            differing epoch and values. Warns when the workbench version or commit differs.
+            The new run goes into the same store, tagged with the run it reproduces. Its epochs.csv is
+            compared with the original's, all columns but seconds and images_per_s. Prints 'identical' or
+            the first differing epoch and values. Warns when the workbench version or commit, or a data
+            file's checksum, differs.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -26,26 +28,32 @@ struct ReproduceCommand: Command {
         let current = RunEnvironment.current(threads: original.meta.environment.threads)
         let recorded = original.meta.environment
         if recorded.workbenchVersion != current.workbenchVersion {
-            context.console.error("warning: \(original.id) was recorded by workbench \(recorded.workbenchVersion),"
-                                  + " this is \(current.workbenchVersion)")
+            context.console.error(
+                "warning: \(original.id) was recorded by workbench \(recorded.workbenchVersion),"
+                    + " this is \(current.workbenchVersion)")
         }
         if recorded.workbenchCommit != current.workbenchCommit {
-            context.console.error("warning: \(original.id) was recorded at commit \(recorded.workbenchCommit),"
-                                  + " this build is at \(current.workbenchCommit)")
+            context.console.error(
+                "warning: \(original.id) was recorded at commit \(recorded.workbenchCommit),"
+                    + " this build is at \(current.workbenchCommit)")
         }
         let runStore = RunStore(root: original.folder.url.deletingLastPathComponent())
         let origin = RunSession.Origin(commandLine: context.commandLine, reproduces: original.id)
-        let (folder, outcome) = try RunSession.start(config, store: runStore, origin: origin, console: context.console)
+        let (folder, outcome) = try RunSession.start(
+            config, store: runStore, origin: origin, console: context.console)
         guard outcome == .completed else {
             throw CLIError.failure("reproduction \(folder.id) did not complete: \(outcome)")
         }
-        for warning in RunSession.dataChanges(from: original.meta.dataFiles, to: try folder.readMeta().dataFiles) {
+        for warning in RunSession.dataChanges(
+            from: original.meta.dataFiles, to: try folder.readMeta().dataFiles)
+        {
             context.console.error("warning: \(warning)")
         }
         var mine = try folder.readEpochs()
         if original.status != .completed {
-            context.console.error("note: \(original.id) is \(original.status.rawValue); comparing its"
-                                  + " \(original.epochs.count) recorded epochs")
+            context.console.error(
+                "note: \(original.id) is \(original.status.rawValue); comparing its"
+                    + " \(original.epochs.count) recorded epochs")
             mine = Array(mine.prefix(original.epochs.count))
         }
         if let difference = CurveComparison.firstDifference(original.epochs, mine) {

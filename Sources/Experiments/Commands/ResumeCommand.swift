@@ -8,7 +8,8 @@ struct ResumeCommand: Command {
         options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
         discussion: """
             Only interrupted, failed or stale runs resume. epochs.csv and steps.csv are cut back to the
-            checkpoint first, so the finished run holds each epoch and step once and equals an uninterrupted run.
+            checkpoint first, so the finished run holds each epoch and step once and equals an
+            uninterrupted run.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -16,8 +17,11 @@ struct ResumeCommand: Command {
     func run() throws -> Int32 {
         let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
         let folder = try store.resolve(context.arguments.positionals[0])
-        let outcome = try RunSession.resume(folder, commandLine: context.commandLine, console: context.console)
-        if case .failed(let message) = outcome { context.console.error("error: run \(folder.id) failed: \(message)") }
+        let outcome = try RunSession.resume(
+            folder, commandLine: context.commandLine, console: context.console)
+        if case .failed(let message) = outcome {
+            context.console.error("error: run \(folder.id) failed: \(message)")
+        }
         context.console.print(folder.id)
         return RunSession.exitStatus(outcome)
     }

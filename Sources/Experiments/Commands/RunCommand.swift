@@ -6,10 +6,17 @@ struct RunCommand: Command {
         name: "run", abstract: "Train an experiment and record it as a run.",
         positionals: [.init("EXP.yaml", "The experiment file.")],
         options: [
-            .init("store", .value(placeholder: "DIR"), "Run store folder (default: runs/ beside the experiment file)."),
-            .init("seed", .value(placeholder: "N"), "Seed to use instead of the file's (same as --set seed=N)."),
-            .init("set", .repeated(placeholder: "KEY=VALUE"), "Override a config key, e.g. --set optimizer.lr=0.05."),
-            .init("sweep-id", .value(placeholder: "ID"), "Tag the run as a child of sweep ID (used by 'workbench sweep')."),
+            .init(
+                "store", .value(placeholder: "DIR"),
+                "Run store folder (default: runs/ beside the experiment file)."),
+            .init(
+                "seed", .value(placeholder: "N"), "Seed to use instead of the file's (same as --set seed=N)."),
+            .init(
+                "set", .repeated(placeholder: "KEY=VALUE"),
+                "Override a config key, e.g. --set optimizer.lr=0.05."),
+            .init(
+                "sweep-id", .value(placeholder: "ID"),
+                "Tag the run as a child of sweep ID (used by 'workbench sweep')."),
         ],
         discussion: """
             The whole config is checked before anything starts: on any error nothing is created and the exit
@@ -25,7 +32,8 @@ struct RunCommand: Command {
         var overrides = context.arguments.all("set")
         if let seed = context.arguments.value("seed") {
             guard UInt64(seed) != nil else {
-                throw CLIError.usage("option '--seed' expects an integer ≥ 0, found '\(seed)'", usage: spec.usage)
+                throw CLIError.usage(
+                    "option '--seed' expects an integer ≥ 0, found '\(seed)'", usage: spec.usage)
             }
             overrides.append("seed=\(seed)")
         }
@@ -42,10 +50,15 @@ struct RunCommand: Command {
     func run() throws -> Int32 {
         let config = try Self.loadConfig(context, spec: Self.spec)
         let file = URL(fileURLWithPath: context.arguments.positionals[0])
-        let store = RunStore.chosen(context.arguments.value("store"), besides: file.deletingLastPathComponent())
-        let origin = RunSession.Origin(commandLine: context.commandLine, sweepID: context.arguments.value("sweep-id"))
-        let (folder, outcome) = try RunSession.start(config, store: store, origin: origin, console: context.console)
-        if case .failed(let message) = outcome { context.console.error("error: run \(folder.id) failed: \(message)") }
+        let store = RunStore.chosen(
+            context.arguments.value("store"), besides: file.deletingLastPathComponent())
+        let origin = RunSession.Origin(
+            commandLine: context.commandLine, sweepID: context.arguments.value("sweep-id"))
+        let (folder, outcome) = try RunSession.start(
+            config, store: store, origin: origin, console: context.console)
+        if case .failed(let message) = outcome {
+            context.console.error("error: run \(folder.id) failed: \(message)")
+        }
         context.console.print(folder.id)
         return RunSession.exitStatus(outcome)
     }

@@ -34,12 +34,15 @@ struct RunsCommand: Command {
             let metric = s.bestBy ?? "train_loss"
             let final = s.final[metric].map { "\(metric)=\(CSV.format($0))" } ?? ""
             let best = s.best[metric].map { "\(metric)=\(CSV.format($0)) @\(s.bestEpoch ?? 0)" } ?? ""
-            table.append([record.id, record.meta.name, record.status.rawValue, record.meta.started,
-                          RunRecord.formatDuration(record.durationSeconds), String(s.epochs), final, best])
+            table.append([
+                record.id, record.meta.name, record.status.rawValue, record.meta.started,
+                RunRecord.formatDuration(record.durationSeconds), String(s.epochs), final, best,
+            ])
         }
         let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max()! }
         for row in table {
-            let line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            let line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(
+                separator: "  ")
             context.console.print(line.trimmingCharacters(in: .whitespaces))
         }
         return unreadable == 0 ? ExitStatus.success : ExitStatus.failure

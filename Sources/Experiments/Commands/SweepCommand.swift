@@ -6,7 +6,9 @@ struct SweepCommand: Command {
         name: "sweep", abstract: "Run every point of the experiment's sweep block as a tagged run.",
         positionals: [.init("EXP.yaml", "The experiment file (with a sweep: block).")],
         options: [
-            .init("store", .value(placeholder: "DIR"), "Run store folder (default: runs/ beside the experiment file)."),
+            .init(
+                "store", .value(placeholder: "DIR"),
+                "Run store folder (default: runs/ beside the experiment file)."),
             .init("jobs", .value(placeholder: "N"), "Runs at once, 1 ... number of cores (default 1)."),
             .init("seed", .value(placeholder: "N"), "Seed for every child (same as --set seed=N)."),
             .init("set", .repeated(placeholder: "KEY=VALUE"), "Override a config key in every child."),
@@ -20,8 +22,10 @@ struct SweepCommand: Command {
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
-        let jobs = try context.arguments.integer("jobs", in: 1...ProcessInfo.processInfo.activeProcessorCount,
-                                                 usage: Self.spec.usage) ?? 1
+        let jobs =
+            try context.arguments.integer(
+                "jobs", in: 1...ProcessInfo.processInfo.activeProcessorCount,
+                usage: Self.spec.usage) ?? 1
         let config = try RunCommand.loadConfig(context, spec: Self.spec)
         let children: [ExperimentConfig]
         do { children = try config.expandSweep() } catch { throw CLIError.failure("\(error)") }
@@ -29,7 +33,8 @@ struct SweepCommand: Command {
             throw CLIError.failure("\(context.arguments.positionals[0]): no sweep: block (nothing to sweep)")
         }
         let file = URL(fileURLWithPath: context.arguments.positionals[0])
-        let store = RunStore.chosen(context.arguments.value("store"), besides: file.deletingLastPathComponent())
+        let store = RunStore.chosen(
+            context.arguments.value("store"), besides: file.deletingLastPathComponent())
         let sweepID = "sweep-" + RunID.make(name: config.name)
         let folder = store.root.appendingPathComponent(".sweeps/\(sweepID)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -40,16 +45,21 @@ struct SweepCommand: Command {
         }
         context.console.error("sweep \(sweepID): \(children.count) runs, \(jobs) at a time")
         let statuses = try runChildren(configs, jobs: jobs, store: store, sweepID: sweepID)
-        let runs = store.runFolders().compactMap { try? RunRecord(folder: $0) }.filter { $0.meta.sweepID == sweepID }
+        let runs = store.runFolders().compactMap { try? RunRecord(folder: $0) }.filter {
+            $0.meta.sweepID == sweepID
+        }
         for run in runs {
-            let values = (run.meta.sweepValues ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let values = (run.meta.sweepValues ?? [:]).sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value)"
+            }
             context.console.print("\(run.id)  \(run.status.rawValue)  \(values.joined(separator: " "))")
         }
         let failed = statuses.filter { $0 != 0 }.count
         if failed > 0 {
             let notStarted = statuses.filter { $0 == -1 }.count
-            context.console.error("error: \(failed) of \(children.count) sweep runs did not complete"
-                                  + (notStarted > 0 ? " (\(notStarted) never started)" : ""))
+            context.console.error(
+                "error: \(failed) of \(children.count) sweep runs did not complete"
+                    + (notStarted > 0 ? " (\(notStarted) never started)" : ""))
             return ExitStatus.failure
         }
         return ExitStatus.success
@@ -59,7 +69,8 @@ struct SweepCommand: Command {
     /// statuses (-1 for children never started). On SIGINT or SIGTERM no further child starts; SIGTERM
     /// is passed on to the running children (a terminal's Ctrl-C reaches them directly, as they share
     /// its process group), which then stop as interrupted runs.
-    private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws -> [Int32] {
+    private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws -> [Int32]
+    {
         final class Running: @unchecked Sendable {
             let lock = NSLock()
             var processes: [Int: Process] = [:]
@@ -72,21 +83,30 @@ struct SweepCommand: Command {
         stop.installSignalHandlers { signal in
             console.error("sweep: stopping; no further runs will start")
             guard signal == SIGTERM else { return }
-            running.lock.withLock { for process in running.processes.values { kill(process.processIdentifier, SIGTERM) } }
+            running.lock.withLock {
+                for process in running.processes.values { kill(process.processIdentifier, SIGTERM) }
+            }
         }
         defer { stop.removeSignalHandlers() }
         var next = 0
-        while (next < configs.count && !stop.isRequested) || !running.lock.withLock({ running.processes.isEmpty }) {
-            while next < configs.count && !stop.isRequested && running.lock.withLock({ running.processes.count }) < jobs {
+        while (next < configs.count && !stop.isRequested)
+            || !running.lock.withLock({ running.processes.isEmpty })
+        {
+            while next < configs.count && !stop.isRequested
+                && running.lock.withLock({ running.processes.count }) < jobs
+            {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: context.executablePath)
-                process.arguments = ["run", configs[next].path, "--store", store.root.path, "--sweep-id", sweepID]
+                process.arguments = [
+                    "run", configs[next].path, "--store", store.root.path, "--sweep-id", sweepID,
+                ]
                 process.standardOutput = FileHandle.nullDevice  // the child prints only its id; listed below
                 process.terminationHandler = { _ in finished.signal() }
                 do {
                     try process.run()
                 } catch {
-                    throw CLIError.failure("cannot start \(context.executablePath): \(error.localizedDescription)")
+                    throw CLIError.failure(
+                        "cannot start \(context.executablePath): \(error.localizedDescription)")
                 }
                 running.lock.withLock { running.processes[next] = process }
                 next += 1

@@ -18,18 +18,22 @@ public enum RunSession {
 
     /// Builds everything, then creates the run folder and trains. Config, data and shape errors
     /// throw before the folder exists, so a bad experiment starts nothing.
-    public static func start(_ config: ExperimentConfig, store: RunStore, origin: Origin,
-                             console: Console) throws -> (RunFolder, RunOutcome) {
+    public static func start(
+        _ config: ExperimentConfig, store: RunStore, origin: Origin,
+        console: Console
+    ) throws -> (RunFolder, RunOutcome) {
         let setup = try TrainingSetup.builder(config)
         let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
         let folder = try store.createRun(name: config.name)
-        var meta = RunMeta(id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
-                           commandLine: origin.commandLine, environment: .current(threads: setup.threads),
-                           dataFiles: checksums)
+        var meta = RunMeta(
+            id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
+            commandLine: origin.commandLine, environment: .current(threads: setup.threads),
+            dataFiles: checksums)
         meta.sweepID = origin.sweepID
         meta.reproduces = origin.reproduces
         if !config.sweepValues.isEmpty {
-            meta.sweepValues = Dictionary(config.sweepValues.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+            meta.sweepValues = Dictionary(
+                config.sweepValues.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         }
         let recorder = try RunRecorder(folder: folder, meta: meta)
         do {
@@ -41,26 +45,36 @@ public enum RunSession {
         }
         console.error("run \(folder.id) in \(store.root.path)")
         folder.appendLog("run \(folder.id): \(origin.commandLine.joined(separator: " "))")
-        return (folder, train(setup, folder: folder, recorder: recorder, seed: config.seed, from: .beginning,
-                              console: console))
+        return (
+            folder,
+            train(
+                setup, folder: folder, recorder: recorder, seed: config.seed, from: .beginning,
+                console: console)
+        )
     }
 
     /// Continues `folder` from its last checkpoint (or from the start if it has none).
-    public static func resume(_ folder: RunFolder, commandLine: [String], console: Console) throws -> RunOutcome {
+    public static func resume(_ folder: RunFolder, commandLine: [String], console: Console) throws
+        -> RunOutcome
+    {
         var meta = try folder.readMeta()
         let status = RunRecord.displayedStatus(meta)
         guard status == .interrupted || status == .failed || status == .stale else {
-            throw CLIError.failure("run \(folder.id) is \(status.rawValue); only interrupted, failed or stale runs"
-                                   + " can be resumed")
+            throw CLIError.failure(
+                "run \(folder.id) is \(status.rawValue); only interrupted, failed or stale runs"
+                    + " can be resumed")
         }
         let config = try ExperimentConfig.load(file: folder.config.path)
         let setup = try TrainingSetup.builder(config)
         let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
-        for warning in dataChanges(from: meta.dataFiles, to: checksums) { console.error("warning: \(warning)") }
+        for warning in dataChanges(from: meta.dataFiles, to: checksums) {
+            console.error("warning: \(warning)")
+        }
         var position = TrainingPosition.beginning
         if let (state, url) = try Checkpointer.latest(in: folder) {
             guard state.seed == config.seed else {
-                throw CLIError.failure("\(url.path): checkpoint seed \(state.seed) does not match config seed \(config.seed)")
+                throw CLIError.failure(
+                    "\(url.path): checkpoint seed \(state.seed) does not match config seed \(config.seed)")
             }
             try setup.model.loadTrainingState(from: url)
             position = state.position
@@ -69,8 +83,10 @@ public enum RunSession {
         meta.pid = getpid()
         meta.commandLine = commandLine
         let recorder = try RunRecorder(folder: folder, meta: meta)
-        folder.appendLog("resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
-        return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, console: console)
+        folder.appendLog(
+            "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
+        return train(
+            setup, folder: folder, recorder: recorder, seed: config.seed, from: position, console: console)
     }
 
     /// Differences between two sets of data checksums, as sentences ("data.train.images changed: ...").
@@ -80,19 +96,23 @@ public enum RunSession {
         for file in new {
             guard let was = before[file.key] else { continue }
             if was.sha256 != file.sha256 || was.bytes != file.bytes {
-                changes.append("\(file.key) changed: recorded \(was.path) sha256 \(was.sha256.prefix(12))… (\(was.bytes) bytes),"
-                               + " now \(file.path) sha256 \(file.sha256.prefix(12))… (\(file.bytes) bytes)")
+                changes.append(
+                    "\(file.key) changed: recorded \(was.path) sha256 \(was.sha256.prefix(12))… (\(was.bytes) bytes),"
+                        + " now \(file.path) sha256 \(file.sha256.prefix(12))… (\(file.bytes) bytes)")
             }
         }
         return changes
     }
 
-    static func train(_ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
-                      from position: TrainingPosition, console: Console) -> RunOutcome {
+    static func train(
+        _ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
+        from position: TrainingPosition, console: Console
+    ) -> RunOutcome {
         let stop = StopRequest()
         stop.installSignalHandlers { signal in
-            console.error("\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
-                          + " (again to quit at once)")
+            console.error(
+                "\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
+                    + " (again to quit at once)")
         }
         defer { stop.removeSignalHandlers() }
         let listeners: [TrainingListener] = [
@@ -101,7 +121,8 @@ public enum RunSession {
             ProgressReporter(console: console, folder: folder),
             recorder,
         ]
-        return ExperimentRunner(plan: setup.plan, model: setup.model, listeners: listeners, stop: stop).run(from: position)
+        return ExperimentRunner(plan: setup.plan, model: setup.model, listeners: listeners, stop: stop).run(
+            from: position)
     }
 
     /// The exit status for an outcome: 0 completed, 1 failed, 130 interrupted (128 + SIGINT).

@@ -18,22 +18,28 @@ extension TrainingSetup {
         let testSet = try config.makeTestDataset()
         let network = try config.checkedNetwork(train: full, test: testSet)
         let normalization = config.makeNormalization()
-        let train = try BatchStream(dataset: trainSet, batchSize: training.batchSize, shuffle: true,
-                                    dropLast: training.dropLast, augmentation: config.makeAugmentation(),
-                                    normalization: normalization, seed: root, workers: training.workers)
+        let train = try BatchStream(
+            dataset: trainSet, batchSize: training.batchSize, shuffle: true,
+            dropLast: training.dropLast, augmentation: config.makeAugmentation(),
+            normalization: normalization, seed: root, workers: training.workers)
         let validation = try validationSet.map {
-            try BatchStream.evaluation(dataset: $0, batchSize: training.batchSize, normalization: normalization,
-                                       workers: training.workers)
+            try BatchStream.evaluation(
+                dataset: $0, batchSize: training.batchSize, normalization: normalization,
+                workers: training.workers)
         }
         let test = try testSet.map {
-            try BatchStream.evaluation(dataset: $0, batchSize: training.batchSize, normalization: normalization,
-                                       workers: training.workers)
+            try BatchStream.evaluation(
+                dataset: $0, batchSize: training.batchSize, normalization: normalization,
+                workers: training.workers)
         }
-        let trainer = Trainer(network: network, threads: training.threads, chunkSize: training.chunk, random: root)
+        let trainer = Trainer(
+            network: network, threads: training.threads, chunkSize: training.chunk, random: root)
         trainer.maxGradientNorm = config.optimizer.clipNorm
         let model = NetworkModel(trainer: trainer, loss: config.makeLoss(), optimizer: config.makeOptimizer())
-        let plan = TrainingPlan(epochs: training.epochs, train: train, validation: validation, test: test,
-                                schedule: config.makeSchedule())
-        return TrainingSetup(plan: plan, model: model, dataFiles: dataFiles(of: config), threads: training.threads)
+        let plan = TrainingPlan(
+            epochs: training.epochs, train: train, validation: validation, test: test,
+            schedule: config.makeSchedule())
+        return TrainingSetup(
+            plan: plan, model: model, dataFiles: dataFiles(of: config), threads: training.threads)
     }
 }

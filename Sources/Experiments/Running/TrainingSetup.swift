@@ -14,7 +14,9 @@ public struct TrainingSetup {
     /// Trainer threads, recorded in meta.json.
     public var threads: Int
 
-    public init(plan: TrainingPlan, model: TrainableModel, dataFiles: [(key: String, path: String)], threads: Int) {
+    public init(
+        plan: TrainingPlan, model: TrainableModel, dataFiles: [(key: String, path: String)], threads: Int
+    ) {
         self.plan = plan
         self.model = model
         self.dataFiles = dataFiles
@@ -22,7 +24,9 @@ public struct TrainingSetup {
     }
 
     /// Builds the setup for `config`. Replaceable (tests, or a different back end).
-    nonisolated(unsafe) public static var builder: (ExperimentConfig) throws -> TrainingSetup = { try make($0) }
+    nonisolated(unsafe) public static var builder: (ExperimentConfig) throws -> TrainingSetup = {
+        try make($0)
+    }
 
     /// The data files named by `config` (train and test; images/labels or folder).
     public static func dataFiles(of config: ExperimentConfig) -> [(key: String, path: String)] {

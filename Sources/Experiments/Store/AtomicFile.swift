@@ -5,7 +5,8 @@ import Foundation
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .appendingPathComponent(
+                ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try data.write(to: temporary)
         } catch {
@@ -14,7 +15,8 @@ public enum AtomicFile {
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw CLIError.failure("\(url.path): cannot rename \(temporary.lastPathComponent) into place: \(reason)")
+            throw CLIError.failure(
+                "\(url.path): cannot rename \(temporary.lastPathComponent) into place: \(reason)")
         }
     }
 
@@ -31,15 +33,17 @@ enum JSON {
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
-                                                                      negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf",
+            negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 
     static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf",
-                                                                        negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf",
+            negativeInfinity: "-inf", nan: "nan")
         return decoder
     }
 

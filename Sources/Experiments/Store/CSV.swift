@@ -35,7 +35,10 @@ public enum CSV {
         while let c = chars.popFirst() {
             if inQuotes {
                 if c == "\"" {
-                    if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else {
+                    if chars.first == "\"" {
+                        field.unicodeScalars.append("\"")
+                        chars.removeFirst()
+                    } else {
                         inQuotes = false
                         afterQuote = true
                     }
@@ -47,30 +50,40 @@ public enum CSV {
             }
             switch c {
             case ",":
-                fields.append(field); field = ""; afterQuote = false; recordHasContent = true
+                fields.append(field)
+                field = ""
+                afterQuote = false
+                recordHasContent = true
             case "\r", "\n":
                 if c == "\r", chars.first == "\n" { chars.removeFirst() }
                 if recordHasContent || !field.isEmpty || afterQuote {
                     fields.append(field)
                     records.append(fields)
                 }
-                fields = []; field = ""; afterQuote = false; recordHasContent = false
+                fields = []
+                field = ""
+                afterQuote = false
+                recordHasContent = false
                 line += 1
             case "\"":
                 guard field.isEmpty, !afterQuote else {
-                    throw CLIError.failure("\(source):\(line): stray '\"' inside an unquoted field '\(field)'")
+                    throw CLIError.failure(
+                        "\(source):\(line): stray '\"' inside an unquoted field '\(field)'")
                 }
                 inQuotes = true
                 recordHasContent = true
             default:
                 if afterQuote {
-                    throw CLIError.failure("\(source):\(line): expected ',' or line end after a quoted field, found '\(c)'")
+                    throw CLIError.failure(
+                        "\(source):\(line): expected ',' or line end after a quoted field, found '\(c)'")
                 }
                 field.unicodeScalars.append(c)
                 recordHasContent = true
             }
         }
-        if inQuotes { throw CLIError.failure("\(source):\(line): quoted field not closed before end of file") }
+        if inQuotes {
+            throw CLIError.failure("\(source):\(line): quoted field not closed before end of file")
+        }
         if recordHasContent || !field.isEmpty || afterQuote {
             fields.append(field)
             records.append(fields)

@@ -5,8 +5,10 @@ import Foundation
 /// each epoch and step appears once.
 public final class MetricsLog {
     /// Columns of epochs.csv. Empty fields mean "not measured" (e.g. no validation split).
-    public static let epochColumns = ["epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc",
-                                      "test_loss", "test_acc", "seconds", "images_per_s"]
+    public static let epochColumns = [
+        "epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc",
+        "test_loss", "test_acc", "seconds", "images_per_s",
+    ]
     /// Columns of steps.csv (lr is the rate used for that step's update).
     public static let stepColumns = ["step", "epoch", "loss", "lr"]
     /// Columns that measure time rather than learning; reproduce ignores them.
@@ -22,7 +24,8 @@ public final class MetricsLog {
         if FileManager.default.fileExists(atPath: url.path) {
             let existing = try MetricsLog.read(url).header
             guard existing == header else {
-                throw CLIError.failure("\(url.path): expected header \(CSV.record(header)), found \(CSV.record(existing))")
+                throw CLIError.failure(
+                    "\(url.path): expected header \(CSV.record(header)), found \(CSV.record(existing))")
             }
         } else {
             try AtomicFile.write(CSV.record(header) + "\n", to: url)
@@ -43,7 +46,8 @@ public final class MetricsLog {
     /// Rewrites the file (atomically) keeping only the rows for which `keep` is true.
     public func truncate(keeping keep: ([String: String]) -> Bool) throws {
         let rows = try MetricsLog.read(url).rows.filter(keep)
-        try AtomicFile.write(CSV.table(header: header, rows: rows.map { row in header.map { row[$0] ?? "" } }), to: url)
+        try AtomicFile.write(
+            CSV.table(header: header, rows: rows.map { row in header.map { row[$0] ?? "" } }), to: url)
     }
 
     /// The header and rows (as column → field) of a log file.
@@ -52,11 +56,14 @@ public final class MetricsLog {
             throw CLIError.failure("\(url.path): cannot read (missing or unreadable)")
         }
         let records = try CSV.parse(String(decoding: data, as: UTF8.self), source: url.path)
-        guard let header = records.first else { throw CLIError.failure("\(url.path): expected a header line, found an empty file") }
+        guard let header = records.first else {
+            throw CLIError.failure("\(url.path): expected a header line, found an empty file")
+        }
         var rows: [[String: String]] = []
         for (offset, record) in records.dropFirst().enumerated() {
             guard record.count == header.count else {
-                throw CLIError.failure("\(url.path):\(offset + 2): expected \(header.count) fields, found \(record.count)")
+                throw CLIError.failure(
+                    "\(url.path):\(offset + 2): expected \(header.count) fields, found \(record.count)")
             }
             rows.append(Dictionary(uniqueKeysWithValues: zip(header, record)))
         }

@@ -19,14 +19,17 @@ public enum RunComparison {
             }
         }
         let metrics = RunSummary.metricColumns
-        let header = leadingColumns + paramKeys + ["epochs"] + metrics.map { "final_\($0)" }
+        let header =
+            leadingColumns + paramKeys + ["epochs"] + metrics.map { "final_\($0)" }
             + ["best_by", "best_epoch"] + metrics.map { "best_\($0)" }
         let rows = records.map { record -> [String] in
             let params = Dictionary(record.params, uniquingKeysWith: { _, last in last })
             let s = record.summary
-            var row = [record.id, record.meta.name, record.status.rawValue, record.meta.started,
-                       record.durationSeconds.map { String(format: "%.3f", $0) } ?? "",
-                       String(record.meta.seed), record.meta.sweepID ?? ""]
+            var row = [
+                record.id, record.meta.name, record.status.rawValue, record.meta.started,
+                record.durationSeconds.map { String(format: "%.3f", $0) } ?? "",
+                String(record.meta.seed), record.meta.sweepID ?? "",
+            ]
             row += paramKeys.map { params[$0] ?? "" }
             row.append(String(s.epochs))
             row += metrics.map { s.final[$0].map(CSV.format) ?? "" }
@@ -101,18 +104,26 @@ public enum RunComparison {
         compare("hyperparameters", a.params.map { ($0.key, $0.value) }, b.params.map { ($0.key, $0.value) })
         func metrics(_ record: RunRecord) -> [(String, String)] {
             let s = record.summary
-            var pairs: [(String, String)] = [("status", record.status.rawValue), ("epochs", String(s.epochs))]
-            pairs += RunSummary.metricColumns.compactMap { m in s.final[m].map { ("final_\(m)", CSV.format($0)) } }
+            var pairs: [(String, String)] = [
+                ("status", record.status.rawValue), ("epochs", String(s.epochs)),
+            ]
+            pairs += RunSummary.metricColumns.compactMap { m in
+                s.final[m].map { ("final_\(m)", CSV.format($0)) }
+            }
             pairs += [("best_by", s.bestBy ?? ""), ("best_epoch", s.bestEpoch.map(String.init) ?? "")]
-            pairs += RunSummary.metricColumns.compactMap { m in s.best[m].map { ("best_\(m)", CSV.format($0)) } }
+            pairs += RunSummary.metricColumns.compactMap { m in
+                s.best[m].map { ("best_\(m)", CSV.format($0)) }
+            }
             return pairs
         }
         compare("metrics", metrics(a), metrics(b))
         func environment(_ meta: RunMeta) -> [(String, String)] {
             let e = meta.environment
-            var pairs = [("host", e.host), ("os", e.os), ("cpu", e.cpu),
-                         ("cores", String(e.cores)), ("threads", String(e.threads)), ("swift", e.swiftCompiler),
-                         ("workbench_version", e.workbenchVersion), ("workbench_commit", e.workbenchCommit)]
+            var pairs = [
+                ("host", e.host), ("os", e.os), ("cpu", e.cpu),
+                ("cores", String(e.cores)), ("threads", String(e.threads)), ("swift", e.swiftCompiler),
+                ("workbench_version", e.workbenchVersion), ("workbench_commit", e.workbenchCommit),
+            ]
             pairs += meta.dataFiles.map { ("data:\($0.key)", "\($0.sha256) (\($0.bytes) bytes)") }
             return pairs
         }

@@ -17,25 +17,26 @@ public struct RunEnvironment: Codable, Equatable {
 
     /// The environment of this process.
     public static func current(threads: Int) -> RunEnvironment {
-        RunEnvironment(host: ProcessInfo.processInfo.hostName, os: operatingSystem(), cpu: cpuModel(),
-                       cores: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
-                       swiftCompiler: compilerVersion, workbenchVersion: Workbench.version,
-                       workbenchCommit: sourceCommit())
+        RunEnvironment(
+            host: ProcessInfo.processInfo.hostName, os: operatingSystem(), cpu: cpuModel(),
+            cores: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
+            swiftCompiler: compilerVersion, workbenchVersion: Workbench.version,
+            workbenchCommit: sourceCommit())
     }
 
     static var compilerVersion: String {
         #if compiler(>=6.4)
-        return "Swift compiler >= 6.4"
+            return "Swift compiler >= 6.4"
         #elseif compiler(>=6.3)
-        return "Swift compiler 6.3.x"
+            return "Swift compiler 6.3.x"
         #elseif compiler(>=6.2)
-        return "Swift compiler 6.2.x"
+            return "Swift compiler 6.2.x"
         #elseif compiler(>=6.1)
-        return "Swift compiler 6.1.x"
+            return "Swift compiler 6.1.x"
         #elseif compiler(>=6.0)
-        return "Swift compiler 6.0.x"
+            return "Swift compiler 6.0.x"
         #else
-        return "Swift compiler < 6.0"
+            return "Swift compiler < 6.0"
         #endif
     }
 
@@ -47,16 +48,20 @@ public struct RunEnvironment: Codable, Equatable {
         }
         var pretty = ""
         if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
-           let line = release.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") }) {
-            pretty = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) + ", "
+            let line = release.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") })
+        {
+            pretty =
+                line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                + ", "
         }
         return "\(pretty)\(text(name.sysname)) \(text(name.release)) \(text(name.machine))"
     }
 
     static func cpuModel() -> String {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-              let colon = line.firstIndex(of: ":") else { return "unknown" }
+            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+            let colon = line.firstIndex(of: ":")
+        else { return "unknown" }
         return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
 
@@ -65,8 +70,11 @@ public struct RunEnvironment: Codable, Equatable {
         let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // Store
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: sourceRoot.appendingPathComponent(".git").path),
-              let head = git(["rev-parse", "HEAD"], in: sourceRoot), head.count == 40 else { return "unknown" }
-        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: sourceRoot).map { !$0.isEmpty } ?? false
+            let head = git(["rev-parse", "HEAD"], in: sourceRoot), head.count == 40
+        else { return "unknown" }
+        let dirty =
+            git(["status", "--porcelain", "--untracked-files=no"], in: sourceRoot).map { !$0.isEmpty }
+            ?? false
         return dirty ? head + "-dirty" : head
     }
 

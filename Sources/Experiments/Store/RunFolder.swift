@@ -33,7 +33,8 @@ public struct RunFolder: Equatable {
 
     /// Writes the flattened config, in order, as `key,value` rows.
     public func writeParams(_ values: [(key: String, value: String)]) throws {
-        try AtomicFile.write(CSV.table(header: ["key", "value"], rows: values.map { [$0.key, $0.value] }), to: params)
+        try AtomicFile.write(
+            CSV.table(header: ["key", "value"], rows: values.map { [$0.key, $0.value] }), to: params)
     }
 
     public func readParams() throws -> [(key: String, value: String)] {

@@ -15,7 +15,8 @@ public enum RunID {
 
     /// The experiment name reduced to characters safe in a folder name (others become '-').
     public static func sanitized(_ name: String) -> String {
-        let safe = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+        let safe = String(
+            name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
         let trimmed = safe.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
         return trimmed.isEmpty ? "run" : String(trimmed.prefix(60))
     }

@@ -41,7 +41,8 @@ public struct DataFileChecksum: Codable, Equatable {
             var isDir: ObjCBool = false
             let full = root.appendingPathComponent(relative).path
             if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-               !(relative as NSString).lastPathComponent.hasPrefix(".") {
+                !(relative as NSString).lastPathComponent.hasPrefix(".")
+            {
                 files.append(relative)
             }
         }
@@ -52,8 +53,9 @@ public struct DataFileChecksum: Codable, Equatable {
             listing.update(Array("\(relative)\t\(hex)\n".utf8))
             total += bytes
         }
-        return DataFileChecksum(key: key, path: path, bytes: total,
-                                sha256: listing.finalize().map { String(format: "%02x", $0) }.joined())
+        return DataFileChecksum(
+            key: key, path: path, bytes: total,
+            sha256: listing.finalize().map { String(format: "%02x", $0) }.joined())
     }
 }
 
@@ -82,8 +84,10 @@ public struct RunMeta: Codable, Equatable {
     /// Start times of `workbench resume` segments.
     public var resumed: [String]?
 
-    public init(id: String, name: String, status: RunStatus, started: Date, seed: UInt64, commandLine: [String],
-                environment: RunEnvironment, dataFiles: [DataFileChecksum]) {
+    public init(
+        id: String, name: String, status: RunStatus, started: Date, seed: UInt64, commandLine: [String],
+        environment: RunEnvironment, dataFiles: [DataFileChecksum]
+    ) {
         self.id = id
         self.name = name
         self.status = status

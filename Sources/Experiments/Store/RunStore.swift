@@ -25,7 +25,8 @@ public struct RunStore {
             let url = root.appendingPathComponent(RunID.make(name: name, date: date), isDirectory: true)
             if mkdir(url.path, 0o755) == 0 { return RunFolder(url: url) }
             if errno != EEXIST {
-                throw CLIError.failure("\(url.path): cannot create the run folder: \(String(cString: strerror(errno)))")
+                throw CLIError.failure(
+                    "\(url.path): cannot create the run folder: \(String(cString: strerror(errno)))")
             }
         }
         throw CLIError.failure("\(root.path): could not find a free run id after 64 tries")
@@ -34,8 +35,10 @@ public struct RunStore {
     /// Every run folder (one holding meta.json), sorted by id, i.e. by start time.
     public func runFolders() -> [RunFolder] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return [] }
-        return names.sorted().filter { !$0.hasPrefix(".") }.map { RunFolder(url: root.appendingPathComponent($0)) }
-            .filter { FileManager.default.fileExists(atPath: $0.meta.path) }
+        return names.sorted().filter { !$0.hasPrefix(".") }.map {
+            RunFolder(url: root.appendingPathComponent($0))
+        }
+        .filter { FileManager.default.fileExists(atPath: $0.meta.path) }
     }
 
     /// The run named by `reference`: a run folder path, an id, or a unique id prefix.
@@ -54,11 +57,15 @@ public struct RunStore {
         switch matches.count {
         case 1: return matches[0]
         case 0:
-            if FileManager.default.fileExists(atPath: RunFolder(url: asPath).meta.path) { return RunFolder(url: asPath) }
-            throw CLIError.failure("no run '\(reference)' in store \(root.path) (\(folders.count) runs there)")
+            if FileManager.default.fileExists(atPath: RunFolder(url: asPath).meta.path) {
+                return RunFolder(url: asPath)
+            }
+            throw CLIError.failure(
+                "no run '\(reference)' in store \(root.path) (\(folders.count) runs there)")
         default:
-            throw CLIError.failure("run prefix '\(reference)' is ambiguous in \(root.path): matches "
-                                   + matches.map(\.id).joined(separator: ", "))
+            throw CLIError.failure(
+                "run prefix '\(reference)' is ambiguous in \(root.path): matches "
+                    + matches.map(\.id).joined(separator: ", "))
         }
     }
 }

@@ -16,7 +16,8 @@ public struct RunSummary: Codable, Equatable {
 
     /// Which metric picks the best epoch, in order of preference, and whether higher is better.
     public static let bestCriteria: [(metric: String, higherIsBetter: Bool)] = [
-        ("val_acc", true), ("test_acc", true), ("val_loss", false), ("test_loss", false), ("train_loss", false),
+        ("val_acc", true), ("test_acc", true), ("val_loss", false), ("test_loss", false),
+        ("train_loss", false),
     ]
 
     /// The metrics (non-timing, non-empty) of each row of epochs.csv.
@@ -27,7 +28,9 @@ public struct RunSummary: Codable, Equatable {
     public init(epochRows: [[String: String]]) {
         func metrics(_ row: [String: String]) -> [String: Double] {
             var result: [String: Double] = [:]
-            for column in RunSummary.metricColumns { if let v = row[column].flatMap(CSV.number) { result[column] = v } }
+            for column in RunSummary.metricColumns {
+                if let v = row[column].flatMap(CSV.number) { result[column] = v }
+            }
             return result
         }
         epochs = epochRows.count

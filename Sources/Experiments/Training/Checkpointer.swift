@@ -34,8 +34,11 @@ public final class Checkpointer: TrainingListener {
         if RunSummary.lastIsBest(rows) {
             try model.saveWeights(to: folder.weights.appendingPathComponent("best.safetensors"))
         }
-        try save(State(position: event.position, seed: seed,
-                       randomStreams: "derived from seed: shuffle and augmentation by epoch and sample, dropout by step"))
+        try save(
+            State(
+                position: event.position, seed: seed,
+                randomStreams:
+                    "derived from seed: shuffle and augmentation by epoch and sample, dropout by step"))
     }
 
     public func runDidEnd(_ outcome: RunOutcome, at position: TrainingPosition) throws {
@@ -53,7 +56,9 @@ public final class Checkpointer: TrainingListener {
         try model.saveTrainingState(to: partial)
         try AtomicFile.writeJSON(state, to: partial.appendingPathComponent("state.json"))
         try? fm.removeItem(at: previous)
-        if fm.fileExists(atPath: folder.checkpoint.path) { try fm.moveItem(at: folder.checkpoint, to: previous) }
+        if fm.fileExists(atPath: folder.checkpoint.path) {
+            try fm.moveItem(at: folder.checkpoint, to: previous)
+        }
         try fm.moveItem(at: partial, to: folder.checkpoint)
         try? fm.removeItem(at: previous)
     }

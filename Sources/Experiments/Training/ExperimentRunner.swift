@@ -13,8 +13,10 @@ public struct TrainingPlan {
     public var test: BatchStream?
     public var schedule: any LearningRateSchedule
 
-    public init(epochs: Int, train: BatchStream, validation: BatchStream?, test: BatchStream?,
-                schedule: any LearningRateSchedule) {
+    public init(
+        epochs: Int, train: BatchStream, validation: BatchStream?, test: BatchStream?,
+        schedule: any LearningRateSchedule
+    ) {
         self.epochs = epochs
         self.train = train
         self.validation = validation
@@ -36,8 +38,10 @@ public final class ExperimentRunner {
     public var listeners: [TrainingListener]
     public let stop: StopRequest
 
-    public init(plan: TrainingPlan, model: TrainableModel, listeners: [TrainingListener] = [],
-                stop: StopRequest = StopRequest()) {
+    public init(
+        plan: TrainingPlan, model: TrainableModel, listeners: [TrainingListener] = [],
+        stop: StopRequest = StopRequest()
+    ) {
         self.plan = plan
         self.model = model
         self.listeners = listeners
@@ -51,8 +55,11 @@ public final class ExperimentRunner {
         var position = start
         var outcome: RunOutcome
         do {
-            try listeners.forEach { try $0.runWillStart(at: start, epochs: plan.epochs,
-                                                        batchesPerEpoch: plan.train.batchesPerEpoch) }
+            try listeners.forEach {
+                try $0.runWillStart(
+                    at: start, epochs: plan.epochs,
+                    batchesPerEpoch: plan.train.batchesPerEpoch)
+            }
             while position.epoch < plan.epochs {
                 position = try runEpoch(position.epoch + 1, startingAt: position.step)
             }
@@ -89,14 +96,17 @@ public final class ExperimentRunner {
             learningRate = plan.schedule.learningRate(atStep: step, stepsPerEpoch: batches)
             let result = try model.train(on: batch, learningRate: learningRate, step: step)
             guard result.lossSum.isFinite else {
-                throw Stop(outcome: .failed("non-finite loss at epoch \(epoch), batch \(batchNumber)"
-                                            + " (loss \(CSV.format(result.meanLoss)), step \(step))"))
+                throw Stop(
+                    outcome: .failed(
+                        "non-finite loss at epoch \(epoch), batch \(batchNumber)"
+                            + " (loss \(CSV.format(result.meanLoss)), step \(step))"))
             }
             total = total + result
             let elapsed = Date().timeIntervalSince(started)
-            let event = StepEvent(step: step, epoch: epoch, batch: batchNumber, batches: batches,
-                                  loss: result.meanLoss, learningRate: learningRate,
-                                  imagesPerSecond: Double(total.count) / max(elapsed, 1e-9), elapsed: elapsed)
+            let event = StepEvent(
+                step: step, epoch: epoch, batch: batchNumber, batches: batches,
+                loss: result.meanLoss, learningRate: learningRate,
+                imagesPerSecond: Double(total.count) / max(elapsed, 1e-9), elapsed: elapsed)
             step += 1
             try listeners.forEach { try $0.stepDidEnd(event) }
         }
@@ -105,9 +115,10 @@ public final class ExperimentRunner {
         let validation = try plan.validation.map(evaluate)
         let test = try plan.test.map(evaluate)
         let position = TrainingPosition(epoch: epoch, step: step)
-        let event = EpochEvent(epoch: epoch, epochs: plan.epochs, learningRate: learningRate, train: total,
-                               validation: validation, test: test, seconds: Date().timeIntervalSince(started),
-                               imagesPerSecond: Double(total.count) / max(trainSeconds, 1e-9), position: position)
+        let event = EpochEvent(
+            epoch: epoch, epochs: plan.epochs, learningRate: learningRate, train: total,
+            validation: validation, test: test, seconds: Date().timeIntervalSince(started),
+            imagesPerSecond: Double(total.count) / max(trainSeconds, 1e-9), position: position)
         try listeners.forEach { try $0.epochDidEnd(event) }
         return position
     }

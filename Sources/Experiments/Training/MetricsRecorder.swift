@@ -20,8 +20,10 @@ public final class MetricsRecorder: TrainingListener {
     }
 
     public func stepDidEnd(_ event: StepEvent) throws {
-        try steps?.append(["step": String(event.step), "epoch": String(event.epoch),
-                           "loss": CSV.format(event.loss), "lr": CSV.format(event.learningRate)])
+        try steps?.append([
+            "step": String(event.step), "epoch": String(event.epoch),
+            "loss": CSV.format(event.loss), "lr": CSV.format(event.learningRate),
+        ])
     }
 
     public func epochDidEnd(_ event: EpochEvent) throws {

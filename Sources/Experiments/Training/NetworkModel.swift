@@ -21,8 +21,9 @@ public final class NetworkModel: TrainableModel {
 
     public func train(on batch: Batch, learningRate: Float, step: Int) throws -> BatchResult {
         trainer.step = step  // dropout streams are keyed by the step
-        let r = trainer.trainStep(images: batch.images, labels: batch.labels, loss: loss, optimizer: optimizer,
-                                  learningRate: learningRate)
+        let r = trainer.trainStep(
+            images: batch.images, labels: batch.labels, loss: loss, optimizer: optimizer,
+            learningRate: learningRate)
         return BatchResult(lossSum: Double(r.loss) * Double(r.count), correct: r.correct, count: r.count)
     }
 
@@ -36,14 +37,17 @@ public final class NetworkModel: TrainableModel {
     }
 
     public func saveTrainingState(to folder: URL) throws {
-        try Checkpoint(weights: network.namedTensors(), optimizerState: optimizer.stateTensors(), extra: trainer.step)
-            .save(to: folder.path)
+        try Checkpoint(
+            weights: network.namedTensors(), optimizerState: optimizer.stateTensors(), extra: trainer.step
+        )
+        .save(to: folder.path)
     }
 
     public func loadTrainingState(from folder: URL) throws {
         let checkpoint = try Checkpoint<Int>.load(from: folder.path)
         try network.load(checkpoint.weights)
-        try optimizer.loadState(checkpoint.optimizerState, checkingAgainst: network.parameters, source: folder.path)
+        try optimizer.loadState(
+            checkpoint.optimizerState, checkingAgainst: network.parameters, source: folder.path)
         trainer.step = checkpoint.extra
     }
 }

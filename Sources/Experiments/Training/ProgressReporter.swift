@@ -41,19 +41,25 @@ public final class ProgressReporter: TrainingListener {
         guard now.timeIntervalSince(lastDraw) >= 0.2 || event.batch == event.batches else { return }
         lastDraw = now
         let eta = event.elapsed / Double(event.batch) * Double(event.batches - event.batch)
-        let line = String(format: "epoch %d/%d  batch %d/%d  %.0f img/s  loss %.4f  ETA %@",
-                          event.epoch, epochs, event.batch, event.batches, event.imagesPerSecond,
-                          runningLoss / Double(lossCount), Self.clock(eta))
+        let line = String(
+            format: "epoch %d/%d  batch %d/%d  %.0f img/s  loss %.4f  ETA %@",
+            event.epoch, epochs, event.batch, event.batches, event.imagesPerSecond,
+            runningLoss / Double(lossCount), Self.clock(eta))
         console.errorRaw("\r" + line + "\u{1B}[K")
     }
 
     public func epochDidEnd(_ event: EpochEvent) throws {
         if console.isTerminal { console.errorRaw("\r\u{1B}[K") }
-        var line = String(format: "epoch %d/%d  lr %@  train loss %@ acc %@", event.epoch, event.epochs,
-                          CSV.format(event.learningRate), Self.metric(event.train.meanLoss),
-                          Self.metric(event.train.accuracy))
-        if let v = event.validation { line += "  val loss \(Self.metric(v.meanLoss)) acc \(Self.metric(v.accuracy))" }
-        if let t = event.test { line += "  test loss \(Self.metric(t.meanLoss)) acc \(Self.metric(t.accuracy))" }
+        var line = String(
+            format: "epoch %d/%d  lr %@  train loss %@ acc %@", event.epoch, event.epochs,
+            CSV.format(event.learningRate), Self.metric(event.train.meanLoss),
+            Self.metric(event.train.accuracy))
+        if let v = event.validation {
+            line += "  val loss \(Self.metric(v.meanLoss)) acc \(Self.metric(v.accuracy))"
+        }
+        if let t = event.test {
+            line += "  test loss \(Self.metric(t.meanLoss)) acc \(Self.metric(t.accuracy))"
+        }
         line += String(format: "  %.1fs  %.0f img/s", event.seconds, event.imagesPerSecond)
         say(line)
     }
@@ -63,16 +69,20 @@ public final class ProgressReporter: TrainingListener {
         switch outcome {
         case .completed: say("completed after \(position.epoch) epochs (\(position.step) steps)")
         case .failed(let message): say("failed: \(message)")
-        case .interrupted: say("interrupted; checkpoint at epoch \(position.epoch) (resume with 'workbench resume')")
+        case .interrupted:
+            say("interrupted; checkpoint at epoch \(position.epoch) (resume with 'workbench resume')")
         }
     }
 
-    static func metric(_ value: Double) -> String { value.isFinite ? String(format: "%.4f", value) : CSV.format(value) }
+    static func metric(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.4f", value) : CSV.format(value)
+    }
 
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                         : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -54,9 +54,12 @@ public struct EpochEvent: Sendable {
 
     /// The epochs.csv row (empty fields where there is no validation or test split).
     public var row: [String: String] {
-        var row = ["epoch": String(epoch), "lr": CSV.format(learningRate),
-                   "train_loss": CSV.format(train.meanLoss), "train_acc": CSV.format(train.accuracy),
-                   "seconds": String(format: "%.3f", seconds), "images_per_s": String(format: "%.1f", imagesPerSecond)]
+        var row = [
+            "epoch": String(epoch), "lr": CSV.format(learningRate),
+            "train_loss": CSV.format(train.meanLoss), "train_acc": CSV.format(train.accuracy),
+            "seconds": String(format: "%.3f", seconds),
+            "images_per_s": String(format: "%.1f", imagesPerSecond),
+        ]
         if let validation {
             row["val_loss"] = CSV.format(validation.meanLoss)
             row["val_acc"] = CSV.format(validation.accuracy)
