@@ -53,6 +53,7 @@ extension Network {
         }
         lines.append(pad("", 4) + pad("total", 22) + pad("", 12) + pad(grouped(parameterCount), 12, right: true)
                      + pad(grouped(flopsPerSample), 14, right: true))
-        return lines.joined(separator: "\n") + "\n"
+        let trimmed = lines.map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
+        return trimmed.joined(separator: "\n") + "\n"
     }
 }

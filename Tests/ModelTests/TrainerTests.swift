@@ -124,6 +124,22 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(whole.correct, correct)
     }
 
+    /// Each chunk normalises with its own statistics; the master's running mean takes chunk 0's
+    /// mean, then chunk 1's: 0.9·(0.1·m0) + 0.1·m1 from a zero start.
+    func testBatchNormRunningStatisticsTakeChunksInOrder() throws {
+        let net = try Network(specs: [.batchNorm(momentum: 0.1), .flatten, .dense(.init(outputs: 2))],
+                              inputShape: [1, 2, 2], rng: SplitMix64(seed: 1))
+        let trainer = Trainer(network: net, threads: 2, chunkSize: 4, random: SplitMix64(seed: 2))
+        let images = (0..<32).map { Float($0) }  // chunk 0: 0...15 (mean 7.5), chunk 1: 16...31 (mean 23.5)
+        trainer.trainStep(images: images, labels: [0, 1, 0, 1, 0, 1, 0, 1], loss: SoftmaxCrossEntropy(),
+                          optimizer: SGD(), learningRate: 0)
+        let bn = net.layers[0] as! BatchNorm
+        XCTAssertEqual(bn.runningMean.value.storage[0], 0.9 * (0.1 * 7.5) + 0.1 * 23.5, accuracy: 1e-5)
+        // Unbiased variance of 16 consecutive integers is 16·17/12 ≈ 22.667, the same for both chunks.
+        let v: Float = 16 * 17 / 12
+        XCTAssertEqual(bn.runningVariance.value.storage[0], 0.9 * (0.9 * 1 + 0.1 * v) + 0.1 * v, accuracy: 1e-4)
+    }
+
     func testLeNet5LearnsSeparablePatterns() throws {
         let net = try Network(specs: LeNet.lenet5(classes: 4), inputShape: [1, 32, 32], rng: SplitMix64(seed: 1998))
         let trainer = Trainer(network: net, threads: 2, random: SplitMix64(seed: 7))
