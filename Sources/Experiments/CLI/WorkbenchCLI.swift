@@ -14,6 +14,7 @@ public enum WorkbenchCLI {
         (["resume"], ResumeCommand.self),
         (["sweep"], SweepCommand.self),
         (["gradcheck"], GradcheckCommand.self),
+        (["bench"], BenchCommand.self),
         (["predict"], PredictCommand.self),
         (["data", "inspect"], DataInspectCommand.self),
         (["data", "export-png"], DataExportCommand.self),

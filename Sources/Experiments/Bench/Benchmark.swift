@@ -1,0 +1,174 @@
+import Dispatch
+import Foundation
+import WorkbenchData
+import WorkbenchModel
+import WorkbenchRandom
+
+/// Training and inference throughput of a reference model on an MNIST-style IDX dataset, measured
+/// the way `../shared/bench/pytorch_baseline.py` measures PyTorch: SGD (lr 0.05, momentum 0.9),
+/// softmax cross-entropy, inputs scaled to [0, 1] without normalisation, a fresh shuffle per epoch,
+/// then the test set in batches of 1000.
+///
+/// The images stay in memory as the file's bytes; each batch is gathered and scaled into one reused
+/// buffer, so the only large allocations are the two IDX arrays.
+public struct Benchmark {
+    public var model: ReferenceModel
+    public var threads: Int
+    public var batchSize: Int
+    public var epochs: Int
+    public var seed: UInt64 = 1234
+    /// Train on only the first `trainLimit` samples (nil = all), for quick checks.
+    public var trainLimit: Int?
+
+    public init(model: ReferenceModel, threads: Int, batchSize: Int, epochs: Int) {
+        self.model = model
+        self.threads = threads
+        self.batchSize = batchSize
+        self.epochs = epochs
+    }
+
+    /// What one benchmark measured (the JSON keys follow the PyTorch baseline's where they overlap).
+    public struct Result: Codable, Equatable {
+        public var model: String
+        public var threads: Int
+        public var batch: Int
+        public var epochs: Int
+        public var trainImages: Int
+        public var trainImagesPerSecond: Double
+        public var inferImagesPerSecond: Double
+        /// Forward FLOPs per image from the network summary (a multiply-add counts 2).
+        public var forwardFlops: Int
+        /// Training counted as 3× the forward FLOPs (forward, input gradient, weight gradient).
+        public var trainGFLOPS: Double
+        public var inferGFLOPS: Double
+        public var gemmCeilingGFLOPS: Double
+        public var trainPercentOfCeiling: Double
+        public var inferPercentOfCeiling: Double
+        /// Test accuracy after each epoch.
+        public var testAccuracy: [Double]
+        public var peakRSSMiB: Double
+        public var openBLASCore: String
+
+        enum CodingKeys: String, CodingKey {
+            case model, threads, batch, epochs
+            case trainImages = "train_images"
+            case trainImagesPerSecond = "train_img_s"
+            case inferImagesPerSecond = "infer_img_s"
+            case forwardFlops = "forward_flops"
+            case trainGFLOPS = "train_gflop_s"
+            case inferGFLOPS = "infer_gflop_s"
+            case gemmCeilingGFLOPS = "gemm_ceiling_gflop_s"
+            case trainPercentOfCeiling = "train_pct_of_ceiling"
+            case inferPercentOfCeiling = "infer_pct_of_ceiling"
+            case testAccuracy = "test_acc"
+            case peakRSSMiB = "peak_rss_mib"
+            case openBLASCore = "openblas_core"
+        }
+    }
+
+    /// Reads `train-*` and `t10k-*` IDX files (plain or gzip) from `folder`, trains, infers and
+    /// measures. Missing or malformed files throw `DataError`.
+    public func run(dataFolder folder: String, progress: (String) -> Void = { _ in }) throws -> Result {
+        precondition(threads >= 1 && batchSize >= 1 && epochs >= 1,
+                     "Benchmark needs threads, batch and epochs ≥ 1, got \(threads), \(batchSize), \(epochs)")
+        func path(_ stem: String) throws -> String {
+            for candidate in ["\(folder)/\(stem).gz", "\(folder)/\(stem)"]
+            where FileManager.default.fileExists(atPath: candidate) { return candidate }
+            throw DataError(path: "\(folder)/\(stem).gz", "file not found (nor without .gz)")
+        }
+        let train = try IDXDataset(imagesPath: path("train-images-idx3-ubyte"),
+                                   labelsPath: path("train-labels-idx1-ubyte"))
+        let test = try IDXDataset(imagesPath: path("t10k-images-idx3-ubyte"),
+                                  labelsPath: path("t10k-labels-idx1-ubyte"))
+        for (set, name) in [(train, "training"), (test, "test")] {
+            let shape = [set.sampleShape.channels, set.sampleShape.height, set.sampleShape.width]
+            guard shape == ReferenceModel.inputShape else {
+                throw DataError(path: folder, "expected \(name) images of shape \(ReferenceModel.inputShape), found \(shape)")
+            }
+        }
+        let trainLabels = train.labels.values(as: UInt8.self).map(Int.init)
+        let testLabels = test.labels.values(as: UInt8.self).map(Int.init)
+        for (labels, name) in [(trainLabels, "training"), (testLabels, "test")] {
+            if let bad = labels.firstIndex(where: { $0 >= 10 }) {
+                throw DataError(path: folder, "expected \(name) labels 0...9, found \(labels[bad]) at index \(bad)")
+            }
+        }
+
+        let root = SplitMix64(seed: seed)
+        let network = try Network(specs: model.specs, inputShape: ReferenceModel.inputShape,
+                                  rng: root, defaultInitializer: "lecun_uniform")
+        let trainer = Trainer(network: network, threads: threads, random: root)
+        let optimizer = SGD(momentum: 0.9)
+        let loss = SoftmaxCrossEntropy()
+        let pixels = train.images.elementsPerItem
+        let trainCount = min(trainLimit ?? train.count, train.count)
+
+        progress("measuring the GEMM ceiling with \(threads) thread(s)")
+        let ceiling = BLASInfo.measureGEMMCeiling(threads: threads)
+
+        var images = [Float](repeating: 0, count: batchSize * pixels)
+        var labels = [Int](repeating: 0, count: batchSize)
+        var trainSeconds = 0.0, inferSeconds = 0.0
+        var accuracies: [Double] = []
+        var shuffle = root.derived(RandomStream.shuffle.rawValue)
+        for epoch in 0..<epochs {
+            var order = Array(0..<trainCount)
+            for i in stride(from: order.count - 1, to: 0, by: -1) {
+                order.swapAt(i, shuffle.nextInt(below: i + 1))
+            }
+            progress("epoch \(epoch + 1): training on \(trainCount) images")
+            let start = DispatchTime.now().uptimeNanoseconds
+            train.images.bytes.withUnsafeBufferPointer { bytes in
+                for first in stride(from: 0, to: trainCount, by: batchSize) {
+                    let n = min(batchSize, trainCount - first)
+                    if n != labels.count {
+                        images = [Float](repeating: 0, count: n * pixels)
+                        labels = [Int](repeating: 0, count: n)
+                    }
+                    images.withUnsafeMutableBufferPointer { out in
+                        for s in 0..<n {
+                            let index = order[first + s]
+                            let source = bytes.baseAddress! + index * pixels
+                            for p in 0..<pixels { out[s * pixels + p] = Float(source[p]) / 255 }
+                            labels[s] = trainLabels[index]
+                        }
+                    }
+                    trainer.trainStep(images: images, labels: labels, loss: loss, optimizer: optimizer,
+                                      learningRate: 0.05)
+                }
+            }
+            trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+            progress("epoch \(epoch + 1): inferring \(test.count) test images")
+            let inferStart = DispatchTime.now().uptimeNanoseconds
+            var correct = 0
+            for first in stride(from: 0, to: test.count, by: 1000) {
+                let n = min(1000, test.count - first)
+                let batch = test.images.scaledFloats(first * pixels ..< (first + n) * pixels)
+                correct += trainer.evaluate(images: batch, labels: Array(testLabels[first ..< first + n]),
+                                            loss: loss).correct
+            }
+            inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
+            accuracies.append((Double(correct) / Double(max(test.count, 1)) * 10_000).rounded() / 10_000)
+        }
+
+        let flops = network.flopsPerSample
+        let trainRate = Double(epochs * trainCount) / trainSeconds
+        let inferRate = Double(test.count) / inferSeconds
+        let trainGFLOPS = 3 * Double(flops) * trainRate / 1e9
+        let inferGFLOPS = Double(flops) * inferRate / 1e9
+        return Result(
+            model: model.name, threads: threads, batch: batchSize, epochs: epochs, trainImages: trainCount,
+            trainImagesPerSecond: trainRate, inferImagesPerSecond: inferRate, forwardFlops: flops,
+            trainGFLOPS: trainGFLOPS, inferGFLOPS: inferGFLOPS, gemmCeilingGFLOPS: ceiling,
+            trainPercentOfCeiling: 100 * trainGFLOPS / ceiling, inferPercentOfCeiling: 100 * inferGFLOPS / ceiling,
+            testAccuracy: accuracies, peakRSSMiB: Self.peakRSSMiB(), openBLASCore: BLASInfo.coreName)
+    }
+
+    /// Peak resident set size of this process so far (`getrusage` `ru_maxrss`, KiB on Linux), in MiB.
+    public static func peakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

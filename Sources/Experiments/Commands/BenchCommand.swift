@@ -1,0 +1,73 @@
+import Foundation
+import WorkbenchModel
+
+/// `workbench bench --model lenet5|convnet-wide`: training and inference throughput against a
+/// measured GEMM ceiling, comparable with `../shared/bench/pytorch_baseline.py`.
+struct BenchCommand: Command {
+    static let spec = CommandSpec(
+        name: "bench", abstract: "Measure training and inference speed of a reference model on Fashion-MNIST.",
+        options: [
+            .init("model", .value(placeholder: "NAME"), "Reference model: \(ReferenceModel.names.joined(separator: " or ")) (default lenet5)."),
+            .init("threads", .value(placeholder: "N"), "Worker threads (default 2)."),
+            .init("batch", .value(placeholder: "B"), "Training batch size (default 64)."),
+            .init("epochs", .value(placeholder: "E"), "Training epochs (default 1)."),
+            .init("limit", .value(placeholder: "N"), "Train on only the first N images (default all)."),
+            .init("data", .value(placeholder: "DIR"), "Folder of the four IDX files (default /usr/share/datasets/fashion-mnist)."),
+            .init("json", .flag, "Print one JSON line instead of the table."),
+        ],
+        discussion: """
+            Trains the model exactly as ../shared/bench/pytorch_baseline.py does (SGD lr 0.05 momentum 0.9,
+            cross-entropy, inputs scaled to [0, 1], no normalisation, a seeded shuffle, lecun_uniform weights and
+            zero biases), then classifies the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and
+            training as 3× the forward FLOPs of the network summary. The GEMM ceiling is measured right before:
+            THREADS concurrent single-threaded 768×768 cblas_sgemm products, best of 5 - the same way the
+            trainer uses BLAS. Peak RSS is getrusage's ru_maxrss. Figures vary with machine load; compare with
+            PyTorch side by side (scripts/bench-vs-pytorch).
+            """)
+    let context: CommandContext
+    init(context: CommandContext) throws { self.context = context }
+
+    func run() throws -> Int32 {
+        let arguments = context.arguments
+        let usage = Self.spec.usage
+        let name = arguments.value("model") ?? "lenet5"
+        guard let model = ReferenceModel.named(name) else {
+            var message = "option '--model' expects \(ReferenceModel.names.joined(separator: " or ")), found '\(name)'"
+            if let guess = closestMatch(to: name, in: ReferenceModel.names) { message += " (did you mean '\(guess)'?)" }
+            throw CLIError.usage(message, usage: usage)
+        }
+        var benchmark = Benchmark(
+            model: model, threads: try arguments.integer("threads", in: 1...256, usage: usage) ?? 2,
+            batchSize: try arguments.integer("batch", in: 1...65_536, usage: usage) ?? 64,
+            epochs: try arguments.integer("epochs", in: 1...1000, usage: usage) ?? 1)
+        benchmark.trainLimit = try arguments.integer("limit", in: 1...Int(Int32.max), usage: usage)
+        let folder = arguments.value("data") ?? "/usr/share/datasets/fashion-mnist"
+        let json = arguments.flag("json")
+        let result: Benchmark.Result
+        do {
+            result = try benchmark.run(dataFolder: folder) { if !json { context.console.error($0) } }
+        } catch {
+            throw CLIError.failure("\(error)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            context.console.print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return ExitStatus.success
+        }
+        let r = result
+        let lines = [
+            "model            \(r.model) (\(String(format: "%.3f", Double(r.forwardFlops) / 1e6)) MFLOP forward)",
+            "threads, batch   \(r.threads), \(r.batch); \(r.epochs) epoch(s) of \(r.trainImages) images",
+            String(format: "train            %.0f images/s  %.1f GFLOP/s  %.1f%% of ceiling",
+                   r.trainImagesPerSecond, r.trainGFLOPS, r.trainPercentOfCeiling),
+            String(format: "inference        %.0f images/s  %.1f GFLOP/s  %.1f%% of ceiling",
+                   r.inferImagesPerSecond, r.inferGFLOPS, r.inferPercentOfCeiling),
+            String(format: "GEMM ceiling     %.1f GFLOP/s (OpenBLAS core %@)", r.gemmCeilingGFLOPS, r.openBLASCore),
+            "test accuracy    " + r.testAccuracy.map { String(format: "%.4f", $0) }.joined(separator: " "),
+            String(format: "peak RSS         %.1f MiB", r.peakRSSMiB),
+        ]
+        for line in lines { context.console.print(line) }
+        return ExitStatus.success
+    }
+}
