@@ -66,7 +66,16 @@ public final class ActivationLayer: Layer {
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         self.input = input
         var y = Tensor.take(&output, shape: input.shape, zeroed: false)
-        for i in 0..<y.count { y.storage[i] = activation.value(input.storage[i]) }
+        let activation = self.activation
+        input.storage.withUnsafeBufferPointer { x in
+            y.storage.withUnsafeMutableBufferPointer { out in
+                if case .relu = activation {
+                    for i in 0..<out.count { out[i] = x[i] > 0 ? x[i] : 0 }
+                } else {
+                    for i in 0..<out.count { out[i] = activation.value(x[i]) }
+                }
+            }
+        }
         output = y
         return y
     }
@@ -76,8 +85,19 @@ public final class ActivationLayer: Layer {
         precondition(gradOutput.shape == input.shape,
                      "\(activation.name) backward expects \(input.shape), got \(gradOutput.shape)")
         var dx = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: false)
-        for i in 0..<dx.count {
-            dx.storage[i] = gradOutput.storage[i] * activation.derivative(x: input.storage[i], y: output.storage[i])
+        let activation = self.activation
+        gradOutput.storage.withUnsafeBufferPointer { dy in
+            input.storage.withUnsafeBufferPointer { x in
+                output.storage.withUnsafeBufferPointer { y in
+                    dx.storage.withUnsafeMutableBufferPointer { out in
+                        if case .relu = activation {
+                            for i in 0..<out.count { out[i] = dy[i] * (x[i] > 0 ? 1 : 0) }
+                        } else {
+                            for i in 0..<out.count { out[i] = dy[i] * activation.derivative(x: x[i], y: y[i]) }
+                        }
+                    }
+                }
+            }
         }
         gradInputBuffer = dx
         return dx

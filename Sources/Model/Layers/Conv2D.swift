@@ -195,7 +195,8 @@ public final class Conv2D: Layer {
     }
 
     /// Row (c, ki, kj), column (oy, ox) of the column matrix holds x[c, oy·s − p + ki, ox·s − p + kj]
-    /// (zero outside the image).
+    /// (zero outside the image). The columns whose ix falls inside the image are found once per
+    /// kernel column, so the inner loop is a plain (stride 1: contiguous) copy without bounds tests.
     private func im2col(_ x: UnsafePointer<Float>, height h: Int, width w: Int, outHeight oh: Int,
                         outWidth ow: Int, into col: UnsafeMutablePointer<Float>) {
         var row = 0
@@ -203,17 +204,37 @@ public final class Conv2D: Layer {
             for ki in 0..<kernelHeight {
                 for kj in 0..<kernelWidth {
                     let dst = col + row * oh * ow
+                    let (first, last) = validColumns(offset: kj, width: w, outWidth: ow)
                     for oy in 0..<oh {
                         let iy = oy * stride - padding + ki
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + kj
-                            dst[oy * ow + ox] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(c * h + iy) * w + ix] : 0
+                        let line = dst + oy * ow
+                        guard iy >= 0 && iy < h, first < last else {
+                            line.update(repeating: 0, count: ow)
+                            continue
                         }
+                        if first > 0 { line.update(repeating: 0, count: first) }
+                        let source = x + (c * h + iy) * w - padding + kj
+                        if stride == 1 {
+                            (line + first).update(from: source + first, count: last - first)
+                        } else {
+                            for ox in first..<last { line[ox] = source[ox * stride] }
+                        }
+                        if last < ow { (line + last).update(repeating: 0, count: ow - last) }
                     }
                     row += 1
                 }
             }
         }
+    }
+
+    /// The output columns ox in first..<last whose input column ox·s − p + kj lies in 0..<w.
+    @inline(__always)
+    private func validColumns(offset kj: Int, width w: Int, outWidth ow: Int) -> (Int, Int) {
+        let shift = padding - kj  // ix = ox·s − shift
+        let first = shift > 0 ? min(ow, (shift + stride - 1) / stride) : 0
+        let limit = w + shift  // ix < w  ⇔  ox·s < w + shift
+        let last = limit <= 0 ? 0 : min(ow, (limit + stride - 1) / stride)
+        return (first, max(first, last))
     }
 
     /// The adjoint of `im2col`: adds each column entry back to the input cell it came from, so cells
@@ -225,13 +246,13 @@ public final class Conv2D: Layer {
             for ki in 0..<kernelHeight {
                 for kj in 0..<kernelWidth {
                     let src = col + row * oh * ow
+                    let (first, last) = validColumns(offset: kj, width: w, outWidth: ow)
                     for oy in 0..<oh {
                         let iy = oy * stride - padding + ki
                         guard iy >= 0 && iy < h else { continue }
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + kj
-                            if ix >= 0 && ix < w { x[(c * h + iy) * w + ix] += src[oy * ow + ox] }
-                        }
+                        let target = x + (c * h + iy) * w - padding + kj
+                        let line = src + oy * ow
+                        for ox in first..<last { target[ox * stride] += line[ox] }
                     }
                     row += 1
                 }

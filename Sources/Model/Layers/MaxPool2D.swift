@@ -35,26 +35,32 @@ public final class MaxPool2D: Layer {
         inputShape = input.shape
         var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: false)
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
-        let x = input.storage
-        var o = 0
-        for plane in 0..<(n * c) {
-            let base = plane * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var best = -Float.infinity, bestIndex = -1
-                    for ki in 0..<kernel {
-                        let iy = oy * stride - padding + ki
-                        guard iy >= 0 && iy < h else { continue }
-                        for kj in 0..<kernel {
-                            let ix = ox * stride - padding + kj
-                            guard ix >= 0 && ix < w else { continue }
-                            let v = x[base + iy * w + ix]
-                            if bestIndex < 0 || v > best { best = v; bestIndex = base + iy * w + ix }
+        let planeSize = h * w
+        input.storage.withUnsafeBufferPointer { x in
+            output.storage.withUnsafeMutableBufferPointer { y in
+                argmax.withUnsafeMutableBufferPointer { arg in
+                    var o = 0
+                    for plane in 0..<(n * c) {
+                        let base = plane * planeSize
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                var best = -Float.infinity, bestIndex = -1
+                                for ki in 0..<kernel {
+                                    let iy = oy * stride - padding + ki
+                                    guard iy >= 0 && iy < h else { continue }
+                                    for kj in 0..<kernel {
+                                        let ix = ox * stride - padding + kj
+                                        guard ix >= 0 && ix < w else { continue }
+                                        let v = x[base + iy * w + ix]
+                                        if bestIndex < 0 || v > best { best = v; bestIndex = base + iy * w + ix }
+                                    }
+                                }
+                                y[o] = best
+                                arg[o] = Int32(bestIndex)
+                                o += 1
+                            }
                         }
                     }
-                    output.storage[o] = best
-                    argmax[o] = Int32(bestIndex)
-                    o += 1
                 }
             }
         }
@@ -67,7 +73,11 @@ public final class MaxPool2D: Layer {
         precondition(gradOutput.count == argmax.count,
                      "MaxPool2D backward expects \(argmax.count) gradients, got shape \(gradOutput.shape)")
         var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
-        for (o, index) in argmax.enumerated() { gradInput.storage[Int(index)] += gradOutput.storage[o] }
+        gradOutput.storage.withUnsafeBufferPointer { dy in
+            gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                for (o, index) in argmax.enumerated() { dx[Int(index)] += dy[o] }
+            }
+        }
         gradInputBuffer = gradInput
         return gradInput
     }
