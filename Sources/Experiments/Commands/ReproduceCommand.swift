@@ -37,6 +37,11 @@ struct ReproduceCommand: Command {
                 "warning: \(original.id) was recorded at commit \(recorded.workbenchCommit),"
                     + " this build is at \(current.workbenchCommit)")
         }
+        if let core = recorded.blasCore, core != current.blasCore {
+            context.console.error(
+                "warning: \(original.id) ran with the OpenBLAS \(core) kernel, this process uses"
+                    + " \(current.blasCore ?? "unknown"): results can differ in the last bits")
+        }
         let runStore = RunStore(root: original.folder.url.deletingLastPathComponent())
         let origin = RunSession.Origin(commandLine: context.commandLine, reproduces: original.id)
         let (folder, outcome) = try RunSession.start(

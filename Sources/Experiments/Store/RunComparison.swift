@@ -123,6 +123,7 @@ public enum RunComparison {
                 ("host", e.host), ("os", e.os), ("cpu", e.cpu),
                 ("cores", String(e.cores)), ("threads", String(e.threads)), ("swift", e.swiftCompiler),
                 ("workbench_version", e.workbenchVersion), ("workbench_commit", e.workbenchCommit),
+                ("blas_core", e.blasCore ?? "unknown"),
             ]
             pairs += meta.dataFiles.map { ("data:\($0.key)", "\($0.sha256) (\($0.bytes) bytes)") }
             return pairs

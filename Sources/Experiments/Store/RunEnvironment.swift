@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchModel
 
 /// Where and with what a run ran: recorded in meta.json and compared by `workbench diff`.
 public struct RunEnvironment: Codable, Equatable {
@@ -14,6 +15,9 @@ public struct RunEnvironment: Codable, Equatable {
     /// `git rev-parse HEAD` (plus "-dirty" with uncommitted changes) of the source folder this binary
     /// was built from, read when the run starts; "unknown" when that folder or git is not there.
     public var workbenchCommit: String
+    /// The OpenBLAS kernel family in use (`openblas_get_corename()`, see `BLASKernelChoice`): results are
+    /// bit-identical only with the same kernel. Nil in runs recorded before it was kept.
+    public var blasCore: String? = nil
 
     /// The environment of this process.
     public static func current(threads: Int) -> RunEnvironment {
@@ -21,7 +25,7 @@ public struct RunEnvironment: Codable, Equatable {
             host: ProcessInfo.processInfo.hostName, os: operatingSystem(), cpu: cpuModel(),
             cores: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
             swiftCompiler: compilerVersion, workbenchVersion: Workbench.version,
-            workbenchCommit: sourceCommit())
+            workbenchCommit: sourceCommit(), blasCore: BLASInfo.coreName)
     }
 
     static var compilerVersion: String {
