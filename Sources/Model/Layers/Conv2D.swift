@@ -100,9 +100,8 @@ public final class Conv2D: Layer {
                                    outHeight: oh, outWidth: ow, into: colN)
                             let yN = y.baseAddress! + s * outChannels * p
                             if let bias {
-                                for o in 0..<outChannels {
-                                    let b = bias.value.storage[o]
-                                    for j in 0..<p { yN[o * p + j] = b }
+                                bias.value.storage.withUnsafeBufferPointer { b in
+                                    for o in 0..<outChannels { (yN + o * p).update(repeating: b[o], count: p) }
                                 }
                             }
                             GEMM.multiply(transposeA: false, transposeB: false, m: outChannels, n: p, k: k,
@@ -151,12 +150,16 @@ public final class Conv2D: Layer {
             }
         }
         if let bias {
-            for s in 0..<n {
-                for o in 0..<outChannels {
-                    var sum: Float = 0
-                    let base = (s * outChannels + o) * p
-                    for j in 0..<p { sum += gradOutput.storage[base + j] }
-                    bias.grad.storage[o] += sum
+            gradOutput.storage.withUnsafeBufferPointer { dy in
+                bias.grad.storage.withUnsafeMutableBufferPointer { db in
+                    for s in 0..<n {
+                        for o in 0..<outChannels {
+                            var sum: Float = 0
+                            let base = (s * outChannels + o) * p
+                            for j in 0..<p { sum += dy[base + j] }
+                            db[o] += sum
+                        }
+                    }
                 }
             }
         }

@@ -39,6 +39,11 @@ public final class MaxPool2D: Layer {
         input.storage.withUnsafeBufferPointer { x in
             output.storage.withUnsafeMutableBufferPointer { y in
                 argmax.withUnsafeMutableBufferPointer { arg in
+                    if kernel == 2 && stride == 2 && padding == 0 {
+                        maxPool2x2(x.baseAddress!, planes: n * c, height: h, width: w, outHeight: oh, outWidth: ow,
+                                   into: y.baseAddress!, argmax: arg.baseAddress!)
+                        return
+                    }
                     var o = 0
                     for plane in 0..<(n * c) {
                         let base = plane * planeSize
@@ -80,6 +85,29 @@ public final class MaxPool2D: Layer {
         }
         gradInputBuffer = gradInput
         return gradInput
+    }
+
+    /// The common 2×2, stride 2, unpadded case of `forward` without bounds tests: the same
+    /// comparisons in the same order (first maximum in row-major window order wins ties).
+    private func maxPool2x2(_ x: UnsafePointer<Float>, planes: Int, height h: Int, width w: Int, outHeight oh: Int,
+                            outWidth ow: Int, into y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+        var o = 0
+        for plane in 0..<planes {
+            let base = plane * h * w
+            for oy in 0..<oh {
+                let top = base + 2 * oy * w
+                for ox in 0..<ow {
+                    let i0 = top + 2 * ox, i1 = i0 + 1, i2 = i0 + w, i3 = i2 + 1
+                    var best = x[i0], bestIndex = i0
+                    if x[i1] > best { best = x[i1]; bestIndex = i1 }
+                    if x[i2] > best { best = x[i2]; bestIndex = i2 }
+                    if x[i3] > best { best = x[i3]; bestIndex = i3 }
+                    y[o] = best
+                    argmax[o] = Int32(bestIndex)
+                    o += 1
+                }
+            }
+        }
     }
 
     public func replica() -> Layer { MaxPool2D(kernel: kernel, stride: stride, padding: padding) }
