@@ -16,6 +16,7 @@ final class ModelCommandsTests: XCTestCase {
         let result = try BuiltBinary.run(["gradcheck", file, "--count", "3", "--tolerance", "0.05"])
         XCTAssertEqual(result.status, 0, result.out + result.err)
         XCTAssertTrue(result.out.hasPrefix("gradient check on 3 samples"), result.out)
+        XCTAssertTrue(result.out.contains("checked  skipped"), result.out)
         for layer in ["0   conv 3×3", "1   relu", "2   flatten", "3   dense"] {
             XCTAssertTrue(result.out.contains(layer), "no '\(layer)' in\n\(result.out)")
         }
