@@ -218,7 +218,7 @@ public final class Conv2D: Layer {
                         if first > 0 { line.update(repeating: 0, count: first) }
                         let source = x + (c * h + iy) * w - padding + kj
                         if stride == 1 {
-                            (line + first).update(from: source + first, count: last - first)
+                            for ox in first..<last { line[ox] = source[ox] }  // rows are short: no memmove call
                         } else {
                             for ox in first..<last { line[ox] = source[ox * stride] }
                         }
@@ -255,7 +255,11 @@ public final class Conv2D: Layer {
                         guard iy >= 0 && iy < h else { continue }
                         let target = x + (c * h + iy) * w - padding + kj
                         let line = src + oy * ow
-                        for ox in first..<last { target[ox * stride] += line[ox] }
+                        if stride == 1 {
+                            for ox in first..<last { target[ox] += line[ox] }
+                        } else {
+                            for ox in first..<last { target[ox * stride] += line[ox] }
+                        }
                     }
                     row += 1
                 }
