@@ -40,6 +40,13 @@ final class BenchCommandTests: XCTestCase {
         let rate = try XCTUnwrap(json["train_img_s"] as? Double)
         let gflops = try XCTUnwrap(json["train_gflop_s"] as? Double)
         XCTAssertEqual(gflops, 3 * 852_370 * rate / 1e9, accuracy: 1e-6 * gflops)
+        // Training CPU time: positive, and CPU/wall = CPU seconds / wall seconds (wall = 288 images / rate);
+        // two workers cannot use more than two cores (0.5 of slack for the clocks' granularity).
+        let cpu = try XCTUnwrap(json["train_cpu_s"] as? Double)
+        let cpuPerWall = try XCTUnwrap(json["train_cpu_per_wall"] as? Double)
+        XCTAssertGreaterThan(cpu, 0)
+        XCTAssertEqual(cpuPerWall, cpu / (3 * 96 / rate), accuracy: 1e-6 * cpuPerWall)
+        XCTAssertLessThan(cpuPerWall, 2.5)
         let accuracy = try XCTUnwrap(json["test_acc"] as? [Double])
         XCTAssertEqual(accuracy.count, 3)
         // Three classes told apart by which row band is bright: easy after 18 steps.

@@ -35,6 +35,11 @@ public struct Benchmark {
         public var epochs: Int
         public var trainImages: Int
         public var trainImagesPerSecond: Double
+        /// Process CPU time (all threads) spent in training; trainImages·epochs / this is the rate
+        /// per CPU-second, which a loaded machine disturbs far less than the wall-clock rate.
+        public var trainCPUSeconds: Double
+        /// Training CPU time / wall time: ≈ threads when the workers really run at the same time.
+        public var trainCPUPerWall: Double
         public var inferImagesPerSecond: Double
         /// Forward FLOPs per image from the network summary (a multiply-add counts 2).
         public var forwardFlops: Int
@@ -53,6 +58,8 @@ public struct Benchmark {
             case model, threads, batch, epochs
             case trainImages = "train_images"
             case trainImagesPerSecond = "train_img_s"
+            case trainCPUSeconds = "train_cpu_s"
+            case trainCPUPerWall = "train_cpu_per_wall"
             case inferImagesPerSecond = "infer_img_s"
             case forwardFlops = "forward_flops"
             case trainGFLOPS = "train_gflop_s"
@@ -108,7 +115,7 @@ public struct Benchmark {
 
         var images = [Float](repeating: 0, count: batchSize * pixels)
         var labels = [Int](repeating: 0, count: batchSize)
-        var trainSeconds = 0.0, inferSeconds = 0.0
+        var trainSeconds = 0.0, inferSeconds = 0.0, trainCPU = 0.0
         var accuracies: [Double] = []
         var shuffle = root.derived(RandomStream.shuffle.rawValue)
         for epoch in 0..<epochs {
@@ -118,6 +125,7 @@ public struct Benchmark {
             }
             progress("epoch \(epoch + 1): training on \(trainCount) images")
             let start = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = Self.processCPUSeconds()
             train.images.bytes.withUnsafeBufferPointer { bytes in
                 for first in stride(from: 0, to: trainCount, by: batchSize) {
                     let n = min(batchSize, trainCount - first)
@@ -138,6 +146,7 @@ public struct Benchmark {
                 }
             }
             trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            trainCPU += Self.processCPUSeconds() - cpuStart
 
             progress("epoch \(epoch + 1): inferring \(test.count) test images")
             let inferStart = DispatchTime.now().uptimeNanoseconds
@@ -159,10 +168,18 @@ public struct Benchmark {
         let inferGFLOPS = Double(flops) * inferRate / 1e9
         return Result(
             model: model.name, threads: threads, batch: batchSize, epochs: epochs, trainImages: trainCount,
-            trainImagesPerSecond: trainRate, inferImagesPerSecond: inferRate, forwardFlops: flops,
+            trainImagesPerSecond: trainRate, trainCPUSeconds: trainCPU, trainCPUPerWall: trainCPU / trainSeconds,
+            inferImagesPerSecond: inferRate, forwardFlops: flops,
             trainGFLOPS: trainGFLOPS, inferGFLOPS: inferGFLOPS, gemmCeilingGFLOPS: ceiling,
             trainPercentOfCeiling: 100 * trainGFLOPS / ceiling, inferPercentOfCeiling: 100 * inferGFLOPS / ceiling,
             testAccuracy: accuracies, peakRSSMiB: Self.peakRSSMiB(), openBLASCore: BLASInfo.coreName)
+    }
+
+    /// CPU time of all this process's threads so far (`CLOCK_PROCESS_CPUTIME_ID`), in seconds.
+    public static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Peak resident set size of this process so far (`getrusage` `ru_maxrss`, KiB on Linux), in MiB.
