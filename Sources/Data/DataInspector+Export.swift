@@ -6,13 +6,18 @@ extension DataInspector {
     /// pixels. Class folders are named by `classNames[label]` when given, else by the label number
     /// zero-padded to one width ("0"…"9", or "00"…"99"), so name order is label order; file names
     /// are zero-padded indices. Each PNG (8-bit grey or RGB) is written atomically. Returns the
-    /// number of images written.
+    /// number of images written. An empty `folder`, or one that exists as a file (as does a class
+    /// folder that exists as a file), is refused with a `DataError` before anything is read or written.
     ///
     /// With `classNames`, `ImageFolderDataset` numbers classes by sorted name, which matches the
     /// original labels only if the names are given in sorted order.
     @discardableResult
     public static func exportImageFolder(imagesPath: String, labelsPath: String, to folder: String,
                                          classNames: [String]? = nil) throws -> Int {
+        guard !folder.isEmpty else {
+            throw DataError(path: "\"\"", "expected an output folder, found an empty path")
+        }
+        try checkNotAFile(folder)
         let data = try IDXDataset(imagesPath: imagesPath, labelsPath: labelsPath, classNames: classNames)
         guard data.sampleShape.channels == 1 || data.sampleShape.channels == 3 else {
             throw DataError(path: imagesPath,
@@ -29,6 +34,7 @@ extension DataInspector {
         let fm = FileManager.default
         let used = Set(data.labels.bytes.map(Int.init))
         for label in used.sorted() {
+            try checkNotAFile(folder + "/" + names[label])
             do {
                 try fm.createDirectory(atPath: folder + "/" + names[label], withIntermediateDirectories: true)
             } catch {
@@ -43,5 +49,13 @@ extension DataInspector {
             try PNG.write(sample.image, to: file)
         }
         return data.count
+    }
+
+    /// Throws "exists and is not a folder" when `path` is an existing file (or anything but a folder).
+    private static func checkNotAFile(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw DataError(path: path, "exists and is not a folder; expected an output folder")
+        }
     }
 }

@@ -8,7 +8,7 @@ public enum DataInspector {
     /// Inspects an IDX file (plain or gzip), a PNG file, or an image folder.
     public static func inspect(path: String) throws -> DataReport {
         switch try Source.open(path) {
-        case .idx(let array): return inspect(idx: array, path: path)
+        case .idx(let array): return try inspect(idx: array, path: path)
         case .png(let header, let image): return inspect(png: header, image: image, path: path)
         case .folder(let dataset): return try inspect(folder: dataset, path: path)
         }
@@ -16,10 +16,11 @@ public enum DataInspector {
 
     /// IDX: rank-1 integer arrays are label files (range, mean and std of the label values, and
     /// counts per value); rank 3 or 4 are images (on the [0, 1] scale); anything else an array.
-    static func inspect(idx array: IDXArray, path: String) -> DataReport {
+    static func inspect(idx array: IDXArray, path: String) throws -> DataReport {
         let d = array.dimensions
         let kind: DataReport.Kind = d.count == 1 && array.elementType.isInteger ? .idxLabels
             : (d.count == 3 || d.count == 4) ? .idxImages : .idxArray
+        if kind == .idxImages { _ = try IDXDataset.imageShape(of: array, path: path) }
         var stats = RunningStatistics()
         var counts: [Int: Int] = [:]
         if array.elementType == .uint8 {
@@ -75,8 +76,10 @@ public enum DataInspector {
         case png(PNGHeader, Image)
         case folder(ImageFolderDataset)
 
-        /// Opens by content: a folder is an image folder; a file starting with the PNG signature is
-        /// a PNG; anything else must be IDX (plain or gzip), whose reader explains what it is not.
+        /// Opens by content: a folder is an image folder; a file named `.png` (any case) or starting
+        /// with the PNG signature is a PNG (so a JPEG named `x.png` is "not a PNG file … (looks like
+        /// JPEG)", as `predict` says); anything else must be IDX (plain or gzip), whose reader explains
+        /// what it is not.
         static func open(_ path: String, pngOptions: PNGOptions = PNGOptions(),
                          folderOptions: ImageFolderDataset.Options = .init()) throws -> Source {
             var isFolder: ObjCBool = false
@@ -85,10 +88,14 @@ public enum DataInspector {
             }
             if isFolder.boolValue { return .folder(try ImageFolderDataset(root: path, options: folderOptions)) }
             let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) } ?? Data()
-            if [UInt8](head) == PNGShim.signature {
+            if [UInt8](head) == PNGShim.signature || path.lowercased().hasSuffix(".png") {
                 return .png(try PNG.readHeader(path: path), try PNG.decode(path: path, options: pngOptions))
             }
-            return .idx(try IDXArray(contentsOf: path))
+            let array = try IDXArray(contentsOf: path)
+            if array.dimensions.count == 3 || array.dimensions.count == 4 {
+                _ = try IDXDataset.imageShape(of: array, path: path)  // no images, or 0-pixel images
+            }
+            return .idx(array)
         }
 
         /// Number of images.
@@ -107,11 +114,7 @@ public enum DataInspector {
             }
             switch self {
             case .idx(let a):
-                let d = a.dimensions
-                guard d.count == 3 || d.count == 4 else {
-                    throw DataError(path: path, "expected IDX images [N, H, W] or [N, C, H, W], found \(d)")
-                }
-                let (c, h, w) = d.count == 3 ? (1, d[1], d[2]) : (d[1], d[2], d[3])
+                let (c, h, w) = try IDXDataset.imageShape(of: a, path: path)
                 return Image(channels: c, height: h, width: w, pixels: a.scaledFloats(item: index))
             case .png(_, let image): return image
             case .folder(let d): return try d.sample(at: index).image

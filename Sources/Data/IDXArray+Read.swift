@@ -13,6 +13,10 @@ extension IDXArray {
     /// its header says is more likely a wrong or damaged file than a valid one, and silently
     /// ignoring data would hide that.
     public init(contentsOf path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw DataError(path: path, "is a folder, expected an IDX file")
+        }
         let reader = try GzipReader(path: path)
         var magic = [UInt8](repeating: 0, count: 4)
         let got = try magic.withUnsafeMutableBytes { try reader.read(into: $0) }

@@ -24,14 +24,7 @@ public struct IDXDataset: Dataset {
     /// Builds a dataset from arrays already in memory; the paths are only used in error messages.
     public init(images: IDXArray, imagesPath: String = "<images>", labels: IDXArray,
                 labelsPath: String = "<labels>", classNames: [String]? = nil) throws {
-        let d = images.dimensions
-        switch d.count {
-        case 3: sampleShape = (1, d[1], d[2])
-        case 4: sampleShape = (d[1], d[2], d[3])
-        default:
-            throw DataError(path: imagesPath, "expected images of shape [N, H, W] or [N, C, H, W], "
-                + "found rank \(d.count) \(d)")
-        }
+        sampleShape = try Self.imageShape(of: images, path: imagesPath)
         guard labels.dimensions.count == 1, labels.elementType == .uint8 else {
             throw DataError(path: labelsPath, "expected labels of shape [N] and type uint8, "
                 + "found \(labels.elementType) \(labels.dimensions)")
@@ -56,6 +49,25 @@ public struct IDXDataset: Dataset {
     }
 
     public var count: Int { images.itemCount }
+
+    /// The (channels, height, width) of one image in an `[N, H, W]` or `[N, C, H, W]` array;
+    /// throws naming the file and the shape when the rank is wrong or any size is 0 (no images,
+    /// or images without pixels).
+    static func imageShape(of images: IDXArray, path: String) throws -> (channels: Int, height: Int, width: Int) {
+        let d = images.dimensions
+        guard d.count == 3 || d.count == 4 else {
+            throw DataError(path: path, "expected images of shape [N, H, W] or [N, C, H, W], "
+                + "found rank \(d.count) \(d)")
+        }
+        if d[0] == 0 {
+            throw DataError(path: path, "expected at least 1 image, found 0 (shape \(d))")
+        }
+        if d.contains(0) {
+            throw DataError(path: path, "expected images with every size at least 1, found shape \(d) "
+                + "(\(d.count == 3 ? "N, H, W" : "N, C, H, W"))")
+        }
+        return d.count == 3 ? (1, d[1], d[2]) : (d[1], d[2], d[3])
+    }
 
     public func sample(at index: Int) throws -> Sample {
         precondition(index >= 0 && index < count, "IDXDataset index \(index) outside 0..<\(count)")

@@ -54,13 +54,19 @@ public struct ImageFolderDataset: Dataset {
     /// Every image, class by class, sorted by file name within a class.
     public let entries: [Entry]
     public let sampleShape: (channels: Int, height: Int, width: Int)
+    /// True when some image is stored in colour (RGB, RGBA or palette): with `channels: 1` those
+    /// images are converted to grey (BT.601 luma), which a caller may want to tell the user.
+    public let hasColourImages: Bool
 
     /// Lists and checks the folder; throws a `DataError` naming the folder or file on any problem.
     public init(root: String, options: Options = Options()) throws {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
-        guard fm.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
+        guard fm.fileExists(atPath: root, isDirectory: &isFolder) else {
             throw DataError(path: root, "expected a folder of class folders, found no such folder")
+        }
+        guard isFolder.boolValue else {
+            throw DataError(path: root, "is a file, expected a folder of class folders")
         }
         let children = try Self.list(root).filter { !$0.hasPrefix(".") }
         let classes = children.filter { name in
@@ -85,9 +91,8 @@ public struct ImageFolderDataset: Dataset {
         for entry in entries {
             let header = try PNG.readHeader(path: entry.path)
             if header.width * header.height > options.maxPixels {
-                throw DataError(path: entry.path,
-                                "image is \(header.width)×\(header.height); expected at most "
-                    + "\(options.maxPixels) pixels")
+                throw DataError(path: entry.path, PNGOptions.pixelLimitMessage(
+                    width: header.width, height: header.height, limit: options.maxPixels))
             }
             anyColour = anyColour || header.naturalChannels == 3
             guard let reference = first else { first = (entry.path, header); continue }
@@ -106,6 +111,7 @@ public struct ImageFolderDataset: Dataset {
         self.labelOfClass = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         self.entries = entries
         self.sampleShape = (options.channels ?? (anyColour ? 3 : 1), size.height, size.width)
+        self.hasColourImages = anyColour
     }
 
     public var count: Int { entries.count }

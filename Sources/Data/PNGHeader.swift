@@ -75,4 +75,13 @@ public struct PNGOptions: Sendable, Equatable {
         self.alpha = alpha
         self.maxPixels = maxPixels
     }
+
+    /// The error for an image over the pixel limit: the size, the limit, and that a user cannot
+    /// raise it (neither the command line nor an experiment file sets `maxPixels`).
+    static func pixelLimitMessage(width: Int, height: Int, limit: Int) -> String {
+        let megapixels = limit % (1 << 20) == 0 ? " (\(limit >> 20) Mpx)" : ""
+        return "image is \(width)×\(height) = \(width * height) pixels; expected at most \(limit)\(megapixels), "
+            + "a fixed limit that bounds memory and cannot be changed from the command line or an "
+            + "experiment file; use a smaller image"
+    }
 }

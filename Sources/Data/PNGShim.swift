@@ -50,8 +50,8 @@ enum PNGShim {
         let header = try header(of: info, path: path)
         let pixels = header.width * header.height
         if pixels > maxPixels {
-            throw DataError(path: path, "image is \(header.width)×\(header.height) = \(pixels) pixels; "
-                + "expected at most \(maxPixels) (PNGOptions.maxPixels)")
+            throw DataError(path: path, PNGOptions.pixelLimitMessage(width: header.width, height: header.height,
+                                                                     limit: maxPixels))
         }
         let size = Int(info.height) * info.out_row_bytes
         var samples = Samples(header: header, channels: Int(info.out_channels), bytes: [], words: [])
