@@ -16,10 +16,13 @@ public struct CommandSpec: Sendable {
         public var name: String
         public var kind: OptionKind
         public var help: String
-        public init(_ name: String, _ kind: OptionKind, _ help: String) {
+        /// Internal options (used by workbench's own child processes) are accepted but not shown.
+        public var hidden: Bool
+        public init(_ name: String, _ kind: OptionKind, _ help: String, hidden: Bool = false) {
             self.name = name
             self.kind = kind
             self.help = help
+            self.hidden = hidden
         }
     }
 
@@ -63,7 +66,7 @@ public struct CommandSpec: Sendable {
             let word = p.repeats ? "\(p.name) ..." : p.name
             parts.append(p.optional ? "[\(word)]" : word)
         }
-        for o in options {
+        for o in options where !o.hidden {
             switch o.kind {
             case .flag: parts.append("[--\(o.name)]")
             case .value(let ph): parts.append("[--\(o.name) \(ph)]")
@@ -81,7 +84,7 @@ public struct CommandSpec: Sendable {
             for p in positionals { lines.append(Self.row(p.name, p.help)) }
         }
         lines += ["", "OPTIONS:"]
-        for o in options {
+        for o in options where !o.hidden {
             let left: String
             switch o.kind {
             case .flag: left = "--\(o.name)"

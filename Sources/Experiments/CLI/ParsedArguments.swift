@@ -62,6 +62,9 @@ public struct ParsedArguments: Equatable {
                     value = arguments[index]
                     index += 1
                 }
+                guard !value.isEmpty else {
+                    throw usage("option '--\(name)' needs a non-empty value, found ''")
+                }
                 if case .value = option.kind, values[name] != nil {
                     throw usage("option '--\(name)' given more than once")
                 }
@@ -77,6 +80,10 @@ public struct ParsedArguments: Equatable {
         }
         if !unbounded && positionals.count > spec.positionals.count {
             throw usage("unexpected argument '\(positionals[spec.positionals.count])'")
+        }
+        if let empty = positionals.firstIndex(where: \.isEmpty) {
+            let name = spec.positionals[min(empty, spec.positionals.count - 1)].name
+            throw usage("empty \(name) (expected a non-empty argument, found '')")
         }
     }
 

@@ -57,7 +57,12 @@ public enum WorkbenchCLI {
             console.write(help(group: []))
             return ExitStatus.success
         }
-        if words == ["--version"] {
+        if words.first == "--version" {
+            guard words.count == 1 else {
+                console.error(
+                    "error: '--version' takes no arguments, found '\(words[1])'\nusage: workbench --version")
+                return ExitStatus.usage
+            }
             console.print("workbench \(Workbench.version)")
             return ExitStatus.success
         }

@@ -14,9 +14,13 @@ struct DataExportCommand: Command {
 
     func run() throws -> Int32 {
         let p = context.arguments.positionals
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: p[2], isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.failure("\(p[2]): expected a folder to write the images into (DIR), found a file")
+        }
         do {
             let written = try DataInspector.exportImageFolder(imagesPath: p[0], labelsPath: p[1], to: p[2])
-            context.console.print("wrote \(written) images to \(p[2])")
+            context.console.print("wrote \(written) image\(written == 1 ? "" : "s") to \(p[2])")
         } catch let error as DataError {
             throw CLIError.failure(error.description)
         }

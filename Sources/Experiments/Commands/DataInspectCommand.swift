@@ -28,6 +28,19 @@ struct DataInspectCommand: Command {
         if count != nil && args.value("grid") == nil {
             throw CLIError.usage("option '--count' only applies with --grid", usage: Self.spec.usage)
         }
+        if let grid = args.value("grid") {
+            guard grid.lowercased().hasSuffix(".png") else {
+                throw CLIError.usage(
+                    "option '--grid' expects a FILE.png name, found '\(grid)'", usage: Self.spec.usage)
+            }
+            let input = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            let output = URL(fileURLWithPath: grid).resolvingSymlinksInPath().standardizedFileURL.path
+            guard input != output else {
+                throw CLIError.usage(
+                    "option '--grid' names the input file \(path); it would be overwritten",
+                    usage: Self.spec.usage)
+            }
+        }
         do {
             if args.flag("values") {
                 context.console.write(try DataInspector.valuesCSV(path: path, index: index ?? 0))
@@ -36,7 +49,7 @@ struct DataInspectCommand: Command {
             }
             if let grid = args.value("grid") {
                 let drawn = try DataInspector.writeGrid(from: path, count: count ?? 64, to: grid)
-                context.console.error("wrote \(drawn) images to \(grid)")
+                context.console.error("wrote \(drawn) image\(drawn == 1 ? "" : "s") to \(grid)")
             }
         } catch let error as DataError {
             throw CLIError.failure(error.description)

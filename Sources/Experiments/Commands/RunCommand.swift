@@ -16,7 +16,7 @@ struct RunCommand: Command {
                 "Override a config key, e.g. --set optimizer.lr=0.05."),
             .init(
                 "sweep-id", .value(placeholder: "ID"),
-                "Tag the run as a child of sweep ID (used by 'workbench sweep')."),
+                "Tag the run as a child of sweep ID (internal: used by 'workbench sweep').", hidden: true),
         ],
         discussion: """
             The whole config is checked before anything starts: on any error nothing is created and the exit
