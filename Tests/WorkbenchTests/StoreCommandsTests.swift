@@ -97,7 +97,7 @@ final class StoreCommandsTests: XCTestCase {
         XCTAssertTrue(lines[0].hasPrefix("ID"))
         XCTAssertTrue(
             lines[1].contains("20261203T170102Z-a-0001") && lines[1].contains("completed")
-                && lines[1].contains("test_acc=0.25 @1"), lines[1])
+                && lines[1].contains("test_acc=0.2500 @1"), lines[1])
         XCTAssertTrue(lines[2].contains("20261203T170104Z-b-0002") && lines[2].contains("stale"), lines[2])
 
         // A corrupt run folder is reported and skipped; the others still list.
@@ -110,8 +110,8 @@ final class StoreCommandsTests: XCTestCase {
         XCTAssertEqual(partial.out.split(separator: "\n").count, 3, partial.out)
         XCTAssertTrue(
             partial.err.contains(
-                "warning: skipping 20261203T170105Z-c-0003: error: \(broken.path)/meta.json: "
-                    + "not a valid RunMeta JSON file"), partial.err)
+                "error: skipping 20261203T170105Z-c-0003: \(broken.path)/meta.json: "
+                    + "expected a JSON document, found malformed JSON"), partial.err)
     }
 
     func testDiffShowsOnlyWhatDiffers() throws {

@@ -20,17 +20,28 @@ struct CompareCommand: Command {
             Columns: id, name, status, started, duration_s, seed, sweep, every hyperparameter as a dotted key
             (union over the runs; empty where a run lacks it), epochs, final_<metric>, best_by, best_epoch,
             best_<metric>. Non-finite numbers are written nan, inf, -inf. Rows are sorted by id unless --sort.
+            A run folder whose files cannot be read is reported on stderr and left out (exit status 1).
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
 
     func run() throws -> Int32 {
         let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
-        let folders =
-            try context.arguments.positionals.isEmpty
-            ? store.runFolders() : context.arguments.positionals.map(store.resolve)
+        let all = context.arguments.positionals.isEmpty
+        if all { try store.checkExists() }
+        let folders = try all ? store.allFolders() : context.arguments.positionals.map(store.resolve)
         guard !folders.isEmpty else { throw CLIError.failure("no runs in \(store.root.path)") }
-        let records = try folders.map(RunRecord.init(folder:))
+        var records: [RunRecord] = []
+        var unreadable = 0
+        for folder in folders {
+            do {
+                records.append(try RunRecord(folder: folder))
+            } catch {
+                context.console.error("error: skipping \(folder.id): \(RunsCommand.message(error))")
+                unreadable += 1
+            }
+        }
+        guard !records.isEmpty else { return ExitStatus.failure }
         var (header, rows) =
             context.arguments.flag("history")
             ? RunComparison.history(records) : RunComparison.wide(records)
@@ -38,6 +49,6 @@ struct CompareCommand: Command {
             rows = try RunComparison.sort(rows, header: header, by: key)
         }
         context.console.write(CSV.table(header: header, rows: rows))
-        return ExitStatus.success
+        return unreadable == 0 ? ExitStatus.success : ExitStatus.failure
     }
 }

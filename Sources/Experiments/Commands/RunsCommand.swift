@@ -14,7 +14,8 @@ struct RunsCommand: Command {
 
     func run() throws -> Int32 {
         let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
-        let folders = store.runFolders()
+        try store.checkExists()
+        let folders = store.allFolders()
         if folders.isEmpty {
             context.console.error("no runs in \(store.root.path)")
             return ExitStatus.success
@@ -26,14 +27,14 @@ struct RunsCommand: Command {
             do {
                 record = try RunRecord(folder: folder)
             } catch {
-                context.console.error("warning: skipping \(folder.id): \(error)")
+                context.console.error("error: skipping \(folder.id): \(Self.message(error))")
                 unreadable += 1
                 continue
             }
             let s = record.summary
             let metric = s.bestBy ?? "train_loss"
-            let final = s.final[metric].map { "\(metric)=\(CSV.format($0))" } ?? ""
-            let best = s.best[metric].map { "\(metric)=\(CSV.format($0)) @\(s.bestEpoch ?? 0)" } ?? ""
+            let final = s.final[metric].map { "\(metric)=\(Self.short($0))" } ?? ""
+            let best = s.best[metric].map { "\(metric)=\(Self.short($0)) @\(s.bestEpoch ?? 0)" } ?? ""
             table.append([
                 record.id, record.meta.name, record.status.rawValue, record.meta.started,
                 RunRecord.formatDuration(record.durationSeconds), String(s.epochs), final, best,
@@ -46,5 +47,16 @@ struct RunsCommand: Command {
             context.console.print(line.trimmingCharacters(in: .whitespaces))
         }
         return unreadable == 0 ? ExitStatus.success : ExitStatus.failure
+    }
+
+    /// A metric for the table: 4 decimals (compare's CSV keeps full precision).
+    static func short(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.4f", value) : CSV.format(value)
+    }
+
+    /// An error's message without the "error: " prefix of `CLIError`.
+    static func message(_ error: Error) -> String {
+        if case .failure(let text) = error as? CLIError { return text }
+        return "\(error)"
     }
 }

@@ -54,8 +54,46 @@ enum JSON {
         }
         do {
             return try decoder.decode(type, from: data)
+        } catch let error as DecodingError {
+            throw CLIError.failure("\(url.path): \(describe(error))")
         } catch {
-            throw CLIError.failure("\(url.path): not a valid \(T.self) JSON file: \(error)")
+            throw CLIError.failure("\(url.path): cannot be read as JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// A DecodingError as a plain sentence: where (the key path) and what was wrong, without
+    /// Swift's debug dump.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "expected a JSON document, found malformed JSON" }
+            return "key '\(path(context.codingPath))': expected a valid value, found an invalid one"
+        case .keyNotFound(let key, let context):
+            return "expected key '\(path(context.codingPath + [key]))', found none"
+        case .typeMismatch(let type, let context):
+            return "key '\(path(context.codingPath))': expected \(jsonKind(type)), found another type"
+        case .valueNotFound(let type, let context):
+            return "key '\(path(context.codingPath))': expected \(jsonKind(type)), found null"
+        @unknown default:
+            return "cannot be decoded"
+        }
+    }
+
+    private static func jsonKind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Int.Type, is Int32.Type, is Int64.Type, is UInt64.Type: return "an integer"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "an object"
         }
     }
 }

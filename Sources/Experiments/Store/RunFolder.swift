@@ -49,7 +49,14 @@ public struct RunFolder: Equatable {
     /// Rows of epochs.csv (none if the run has not finished an epoch).
     public func readEpochs() throws -> [[String: String]] {
         guard FileManager.default.fileExists(atPath: epochs.path) else { return [] }
-        return try MetricsLog.read(epochs).rows
+        let (header, rows) = try MetricsLog.read(epochs)
+        let known = Set(MetricsLog.epochColumns)
+        guard header.first == "epoch", header.allSatisfy(known.contains) else {
+            throw CLIError.failure(
+                "\(epochs.path): expected a header of epoch columns (\(CSV.record(MetricsLog.epochColumns))),"
+                    + " found \(CSV.record(header))")
+        }
+        return rows
     }
 
     /// Appends a line to log.txt.

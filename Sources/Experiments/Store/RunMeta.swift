@@ -69,7 +69,9 @@ public struct RunMeta: Codable, Equatable {
     /// ISO 8601 UTC.
     public var started: String
     public var ended: String?
-    /// Wall-clock seconds from start to end (summed over resumed segments).
+    /// Wall-clock seconds from start to end (summed over resumed segments). While the run is
+    /// running: the total of its finished segments (the current one is measured from `resumed.last`
+    /// or `started`).
     public var durationSeconds: Double?
     public var seed: UInt64
     /// Set on the children of `workbench sweep`, with the values this child took.

@@ -36,11 +36,32 @@ public struct RunRecord {
         return errno == EPERM
     }
 
-    /// Wall-clock duration: recorded, or (while running) so far.
-    public var durationSeconds: Double? {
-        if let d = meta.durationSeconds { return d }
-        guard status == .running, let start = ISO8601.date(meta.started) else { return nil }
-        return Date().timeIntervalSince(start)
+    /// Wall-clock duration over every segment (start and resumes): recorded at the end; while running,
+    /// the finished segments plus the current one so far; for a stale run, up to its last write.
+    public var durationSeconds: Double? { Self.duration(meta, status: status, folder: folder) }
+
+    /// See `durationSeconds`. While a run is running, meta.json's duration holds its finished
+    /// segments (0 or absent for a first segment); the current segment started at the last resume.
+    static func duration(_ meta: RunMeta, status: RunStatus, folder: RunFolder, now: Date = Date())
+        -> Double?
+    {
+        guard status == .running || status == .stale else { return meta.durationSeconds }
+        guard let segmentStart = ISO8601.date(meta.resumed?.last ?? meta.started) else {
+            return meta.durationSeconds
+        }
+        let end = status == .running ? now : lastWrite(in: folder) ?? segmentStart
+        return (meta.durationSeconds ?? 0) + max(0, end.timeIntervalSince(segmentStart))
+    }
+
+    /// The latest modification time of the files training writes as it goes.
+    static func lastWrite(in folder: RunFolder) -> Date? {
+        let files = [
+            folder.meta, folder.steps, folder.epochs, folder.log,
+            folder.checkpoint.appendingPathComponent("state.json"),
+        ]
+        return files.compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: $0.path))?[.modificationDate] as? Date
+        }.max()
     }
 
     /// `1h02m03s`, `4m05s` or `6.1s`.

@@ -32,13 +32,34 @@ public struct RunStore {
         throw CLIError.failure("\(root.path): could not find a free run id after 64 tries")
     }
 
+    /// Throws unless the store folder exists and is a folder (for the commands that read runs).
+    public func checkExists() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw CLIError.failure("\(root.path): no such run store folder (give the store with --store DIR)")
+        }
+        guard isDirectory.boolValue else {
+            throw CLIError.failure("\(root.path): expected a run store folder, found a file")
+        }
+    }
+
     /// Every run folder (one holding meta.json), sorted by id, i.e. by start time.
     public func runFolders() -> [RunFolder] {
+        allFolders().filter { FileManager.default.fileExists(atPath: $0.meta.path) }
+    }
+
+    /// Every visible sub-folder, with or without meta.json, sorted by id: what `runs` and `compare`
+    /// list, so a run folder whose meta.json is missing (or unreadable) is reported, not hidden.
+    public func allFolders() -> [RunFolder] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return [] }
-        return names.sorted().filter { !$0.hasPrefix(".") }.map {
-            RunFolder(url: root.appendingPathComponent($0))
+        return names.sorted().filter { !$0.hasPrefix(".") }.compactMap { name in
+            var isDirectory: ObjCBool = false
+            let url = root.appendingPathComponent(name, isDirectory: true)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else { return nil }
+            return RunFolder(url: url)
         }
-        .filter { FileManager.default.fileExists(atPath: $0.meta.path) }
     }
 
     /// The run named by `reference`: a run folder path, an id, or a unique id prefix.

@@ -17,7 +17,9 @@ public final class RunRecorder: TrainingListener {
         self.meta.status = .running
         self.meta.ended = nil
         self.meta.error = nil
-        self.meta.durationSeconds = nil
+        // While running, meta.json keeps the finished segments' total, so a run killed without a
+        // chance to record its end (kill -9) still counts them when shown as stale or resumed.
+        self.meta.durationSeconds = previousDuration
         try folder.writeMeta(self.meta)
     }
 
