@@ -4,11 +4,14 @@ public enum CLIError: Error, CustomStringConvertible, Equatable {
     case usage(String, usage: String)
     /// The command ran but could not do its job (bad file, missing run...): exit 1.
     case failure(String)
+    /// Stopped by SIGINT/SIGTERM before anything was recorded: exit 130 (128 + SIGINT).
+    case interrupted(String)
 
     public var exitCode: Int32 {
         switch self {
         case .usage: return 64
         case .failure: return 1
+        case .interrupted: return 130
         }
     }
 
@@ -16,6 +19,7 @@ public enum CLIError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .usage(let message, let usage): return "error: \(message)\nusage: \(usage)"
         case .failure(let message): return "error: \(message)"
+        case .interrupted(let message): return "interrupted: \(message)"
         }
     }
 }

@@ -15,12 +15,14 @@ public final class Console: @unchecked Sendable {
         self.writeErr = err
     }
 
-    /// The process's own standard output and error.
+    /// The process's own standard output and error. SIGPIPE is ignored and a stream whose reader
+    /// has gone (`workbench run x.yaml | head -4`) is dropped quietly, so training goes on to the end
+    /// and records its run instead of being killed half-way.
     public static func standard() -> Console {
-        Console(
-            isTerminal: isatty(STDERR_FILENO) == 1,
-            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            err: { FileHandle.standardError.write(Data($0.utf8)) })
+        signal(SIGPIPE, SIG_IGN)
+        let out = ClosableStream(STDOUT_FILENO)
+        let err = ClosableStream(STDERR_FILENO)
+        return Console(isTerminal: isatty(STDERR_FILENO) == 1, out: out.write, err: err.write)
     }
 
     /// Writes `text` and a newline to standard output.
@@ -34,4 +36,30 @@ public final class Console: @unchecked Sendable {
 
     /// Writes `text` as is to standard error (progress lines ending in `\r`).
     public func errorRaw(_ text: String) { lock.withLock { writeErr(text) } }
+}
+
+/// A file descriptor written with write(2); after EPIPE (reader gone) or another write error,
+/// further writes are dropped.
+final class ClosableStream: @unchecked Sendable {
+    private let descriptor: Int32
+    private var closed = false
+
+    init(_ descriptor: Int32) { self.descriptor = descriptor }
+
+    func write(_ text: String) {
+        guard !closed else { return }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes {
+                Foundation.write(descriptor, $0.baseAddress, $0.count)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                closed = true
+                return
+            }
+            offset += written
+        }
+    }
 }

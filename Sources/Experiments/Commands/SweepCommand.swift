@@ -16,7 +16,8 @@ struct SweepCommand: Command {
         discussion: """
             Each child is an ordinary run (a 'workbench run' process) whose meta.json carries the sweep id and
             its sweep values; 'workbench compare' shows them side by side. The children's configs are kept in
-            <store>/.sweeps/<sweep id>/. Exit 0 only when every child completed.
+            <store>/.sweeps/<sweep id>/. Each line a child writes to stderr is prefixed with its run id.
+            Exit 0 only when every child completed; 130 when interrupted (SIGINT/SIGTERM).
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -44,7 +45,7 @@ struct SweepCommand: Command {
             return url
         }
         context.console.error("sweep \(sweepID): \(children.count) runs, \(jobs) at a time")
-        let statuses = try runChildren(configs, jobs: jobs, store: store, sweepID: sweepID)
+        let (statuses, interrupted) = try runChildren(configs, jobs: jobs, store: store, sweepID: sweepID)
         let runs = store.runFolders().compactMap { try? RunRecord(folder: $0) }.filter {
             $0.meta.sweepID == sweepID
         }
@@ -60,16 +61,17 @@ struct SweepCommand: Command {
             context.console.error(
                 "error: \(failed) of \(children.count) sweep runs did not complete"
                     + (notStarted > 0 ? " (\(notStarted) never started)" : ""))
-            return ExitStatus.failure
+            return interrupted ? 130 : ExitStatus.failure
         }
         return ExitStatus.success
     }
 
     /// Starts `workbench run` for every child config, at most `jobs` at once; returns their exit
-    /// statuses (-1 for children never started). On SIGINT or SIGTERM no further child starts; SIGTERM
+    /// statuses (-1 for children never started) and whether a signal stopped the sweep. On SIGINT or SIGTERM no further child starts; SIGTERM
     /// is passed on to the running children (a terminal's Ctrl-C reaches them directly, as they share
     /// its process group), which then stop as interrupted runs.
-    private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws -> [Int32]
+    private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws
+        -> (statuses: [Int32], interrupted: Bool)
     {
         final class Running: @unchecked Sendable {
             let lock = NSLock()
@@ -88,6 +90,7 @@ struct SweepCommand: Command {
             }
         }
         defer { stop.removeSignalHandlers() }
+        let output = DispatchGroup()
         var next = 0
         while (next < configs.count && !stop.isRequested)
             || !running.lock.withLock({ running.processes.isEmpty })
@@ -102,6 +105,20 @@ struct SweepCommand: Command {
                 ]
                 process.standardOutput = FileHandle.nullDevice  // the child prints only its id; listed below
                 process.terminationHandler = { _ in finished.signal() }
+                let pipe = Pipe()
+                process.standardError = pipe
+                let prefixer = ChildOutputPrefixer(label: "child \(next + 1)", console: console)
+                output.enter()
+                pipe.fileHandleForReading.readabilityHandler = { handle in
+                    let data = handle.availableData
+                    if data.isEmpty {
+                        handle.readabilityHandler = nil
+                        prefixer.finish()
+                        output.leave()
+                    } else {
+                        prefixer.feed(data)
+                    }
+                }
                 do {
                     try process.run()
                 } catch {
@@ -120,6 +137,48 @@ struct SweepCommand: Command {
                 }
             }
         }
-        return statuses
+        output.wait()
+        return (statuses, stop.isRequested)
+    }
+}
+
+/// Copies a sweep child's standard error to the console line by line, each line prefixed with
+/// `[<run id>]` once the child has announced its id ("run <id> in <store>"), `[child N]` before.
+final class ChildOutputPrefixer: @unchecked Sendable {
+    private var label: String
+    private var pending = Data()
+    private var knowsID = false
+    private let console: Console
+    private let lock = NSLock()
+
+    init(label: String, console: Console) {
+        self.label = label
+        self.console = console
+    }
+
+    func feed(_ data: Data) {
+        lock.withLock {
+            pending.append(data)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                emit(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                pending = Data(pending[(newline + 1)...])
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if !pending.isEmpty { emit(String(decoding: pending, as: UTF8.self)) }
+            pending = Data()
+        }
+    }
+
+    private func emit(_ line: String) {
+        let words = line.split(separator: " ")
+        if !knowsID, words.count >= 3, words[0] == "run", words[2] == "in" {
+            label = String(words[1])
+            knowsID = true
+        }
+        console.error("[\(label)] \(line)")
     }
 }

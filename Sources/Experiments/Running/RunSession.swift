@@ -17,13 +17,23 @@ public enum RunSession {
     }
 
     /// Builds everything, then creates the run folder and trains. Config, data and shape errors
-    /// throw before the folder exists, so a bad experiment starts nothing.
+    /// throw before the folder exists, so a bad experiment starts nothing. SIGINT/SIGTERM are
+    /// handled from the start: a signal before the folder exists throws `CLIError.interrupted`
+    /// (nothing created); after, the run is recorded as interrupted.
     public static func start(
         _ config: ExperimentConfig, store: RunStore, origin: Origin,
         console: Console
     ) throws -> (RunFolder, RunOutcome) {
+        let stop = installStop(console: console)
+        defer { stop.removeSignalHandlers() }
+        let notStarted = CLIError.interrupted("stopped before the run started; nothing was recorded")
         let setup = try TrainingSetup.builder(config)
-        let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
+        if stop.isRequested { throw notStarted }
+        let checksums = try setup.dataFiles.map { key, path -> DataFileChecksum in
+            if stop.isRequested { throw notStarted }
+            return try DataFileChecksum.of(key: key, path: path)
+        }
+        if stop.isRequested { throw notStarted }
         let folder = try store.createRun(name: config.name)
         var meta = RunMeta(
             id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
@@ -49,7 +59,7 @@ public enum RunSession {
             folder,
             train(
                 setup, folder: folder, recorder: recorder, seed: config.seed, from: .beginning,
-                console: console)
+                stop: stop, console: console)
         )
     }
 
@@ -63,6 +73,12 @@ public enum RunSession {
             throw CLIError.failure(
                 "run \(folder.id) is \(status.rawValue); only interrupted, failed or stale runs"
                     + " can be resumed")
+        }
+        let stop = installStop(console: console)
+        defer { stop.removeSignalHandlers() }
+        if status == .stale {
+            // Its end was never recorded: count the killed segment up to the run's last write.
+            meta.durationSeconds = RunRecord.duration(meta, status: .stale, folder: folder)
         }
         let config = try ExperimentConfig.load(file: folder.config.path)
         let setup = try TrainingSetup.builder(config)
@@ -78,6 +94,16 @@ public enum RunSession {
             }
             try setup.model.loadTrainingState(from: url)
             position = state.position
+        } else {
+            // (A kill between an epoch's row and its checkpoint leaves this too: restarting is safe,
+            // epochs.csv and steps.csv are cut back to the start.)
+            let recorded = try folder.readEpochs().count
+            console.error(
+                "warning: \(folder.checkpoint.path): no checkpoint to resume from (missing or empty); "
+                    + (recorded == 0
+                        ? "starting again from epoch 0"
+                        : "discarding the \(recorded) recorded epoch\(recorded == 1 ? "" : "s") and"
+                            + " starting again from epoch 0"))
         }
         meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
         meta.pid = getpid()
@@ -85,8 +111,8 @@ public enum RunSession {
         let recorder = try RunRecorder(folder: folder, meta: meta)
         folder.appendLog(
             "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
-        return train(
-            setup, folder: folder, recorder: recorder, seed: config.seed, from: position, console: console)
+        return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
+            console: console)
     }
 
     /// Differences between two sets of data checksums, as sentences ("data.train.images changed: ...").
@@ -104,17 +130,21 @@ public enum RunSession {
         return changes
     }
 
-    static func train(
-        _ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
-        from position: TrainingPosition, console: Console
-    ) -> RunOutcome {
+    /// A stop request fed by SIGINT/SIGTERM (the caller removes the handlers when done).
+    static func installStop(console: Console) -> StopRequest {
         let stop = StopRequest()
         stop.installSignalHandlers { signal in
             console.error(
                 "\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
                     + " (again to quit at once)")
         }
-        defer { stop.removeSignalHandlers() }
+        return stop
+    }
+
+    static func train(
+        _ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
+        from position: TrainingPosition, stop: StopRequest, console: Console
+    ) -> RunOutcome {
         let listeners: [TrainingListener] = [
             MetricsRecorder(folder: folder),
             Checkpointer(folder: folder, model: setup.model, seed: seed),
