@@ -31,13 +31,13 @@ final class ConfigErrorTests: XCTestCase {
                 "DIR/exp.yaml:3:32: data.train.images: expected an existing file or folder, found nothing at "
                     + "DIR/nope.gz ('nope.gz' resolved against DIR)",
                 "DIR/exp.yaml:4:3: data.validaton: unknown key 'validaton'; did you mean 'validation'?",
-                "DIR/exp.yaml:6:11: model[0].conv.kernel: missing required key 'kernel' (an integer ≥ 1)",
+                "DIR/exp.yaml:6:11: model[0].conv.kernel: missing required key 'kernel' (an integer in [1, 1024])",
                 "DIR/exp.yaml:6:24: model[0].conv.kernal: unknown key 'kernal'; did you mean 'kernel'?",
-                "DIR/exp.yaml:8:20: model[2].dense.units: expected an integer ≥ 1, found 0",
+                "DIR/exp.yaml:8:20: model[2].dense.units: expected an integer in [1, 65536], found 0",
                 "DIR/exp.yaml:9:5: model[3]: unknown layer 'pool'; expected one of: conv, subsample, dense, relu, tanh, "
                     + "sigmoid, scaled_tanh, flatten, global_avg, leaky_relu, elu, dropout, batchnorm",
                 "DIR/exp.yaml:10:19: optimizer.name: unknown name 'sgdd'; did you mean 'sgd'?",
-                "DIR/exp.yaml:11:20: training.epochs: expected an integer ≥ 1, found 0",
+                "DIR/exp.yaml:11:20: training.epochs: expected an integer in [1, 1000000], found 0",
                 "DIR/exp.yaml:11:34: training.drop_last: expected true or false, found 'yes'",
             ])
     }
@@ -58,11 +58,11 @@ final class ConfigErrorTests: XCTestCase {
             [
                 "DIR/exp.yaml:7:7: seed: expected an integer ≥ 0, found -3",
                 "DIR/exp.yaml:9:16: augment[0].hflip.p: expected a number in [0, 1], found 1.5",
-                "DIR/exp.yaml:10:19: augment[1].erase.area: expected a list of 2 numbers in (0, 1], low to high, found a list",
+                "DIR/exp.yaml:10:19: augment[1].erase.area: expected a list of 2 numbers in (0, 1], low to high, found [0.3, 0.1]",
                 "DIR/exp.yaml:11:29: optimizer.lr: expected a number > 0, found 0",
-                "DIR/exp.yaml:11:39: optimizer.betas: expected a list of 2 numbers in [0, 1), found a list",
-                "DIR/exp.yaml:12:24: training.batch_size: expected an integer ≥ 1, found 6.5",
-                "DIR/exp.yaml:12:38: training.workers: expected an integer ≥ 0, found '2'",
+                "DIR/exp.yaml:11:39: optimizer.betas: expected a list of 2 numbers in [0, 1), found [0.9]",
+                "DIR/exp.yaml:12:24: training.batch_size: expected an integer in [1, 1048576], found 6.5",
+                "DIR/exp.yaml:12:38: training.workers: expected an integer in [0, 256], found '2'",
             ])
     }
 
@@ -75,7 +75,7 @@ final class ConfigErrorTests: XCTestCase {
                     .replacingOccurrences(of: "{}", with: "{chunk: 0}")),
             [
                 "DIR/exp.yaml:5:18: model[0].dropout.p: expected a number in [0, 1), found 1",
-                "DIR/exp.yaml:8:19: training.chunk: expected an integer ≥ 1, found 0",
+                "DIR/exp.yaml:8:19: training.chunk: expected an integer in [1, 4096], found 0",
             ])
         let v = ConfigFixture.minimal.replacingOccurrences(
             of: "labels: data/train-labels.gz}\n", with: "labels: data/train-labels.gz}\n  validation: 1\n")
@@ -96,14 +96,16 @@ final class ConfigErrorTests: XCTestCase {
             ])
         XCTAssertEqual(
             fx.errors("- a\n- b\n"),
-            ["DIR/exp.yaml:1:1: expected a mapping of experiment keys (name, data, model, ...), found a list"]
+            ["DIR/exp.yaml:1:1: expected a mapping of experiment keys (name, data, model, ...), found [a, b]"]
         )
         XCTAssertEqual(
             fx.errors(""),
+            ["DIR/exp.yaml: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"])
+        XCTAssertEqual(
+            fx.errors("", overrides: ["name=x"]),
             [
                 "DIR/exp.yaml:1:1: data: missing required key 'data' (the datasets)",
                 "DIR/exp.yaml:1:1: model: missing required key 'model' (the list of layers)",
-                "DIR/exp.yaml:1:1: name: missing required key 'name' (a string)",
             ])
     }
 
@@ -132,7 +134,7 @@ final class ConfigErrorTests: XCTestCase {
             fx.errors(text),
             [
                 "DIR/exp.yaml:5:5: model[0]: expected a layer name or a single-key mapping such as {conv: {...}}, "
-                    + "found a mapping with 2 keys",
+                    + "found a mapping with 2 keys: {conv: {filters: 1, kernel: 1}, relu: {}}",
                 "DIR/exp.yaml:6:5: model[1]: expected a layer name or a single-key mapping such as {conv: {...}}, found 3",
             ])
     }
@@ -155,11 +157,11 @@ final class ConfigErrorTests: XCTestCase {
             fx.errors(text),
             [
                 "DIR/exp.yaml:4:11: data.resize: expected a folder dataset to resize, found only idx datasets",
-                "DIR/exp.yaml:6:21: data.normalize.mean: expected 1 or 3 values (one per channel), found 2",
+                "DIR/exp.yaml:6:21: data.normalize.mean: expected 1 or 3 values (one per channel), found 2: [0.1, 0.2]",
                 "DIR/exp.yaml:6:38: data.normalize.std: expected a number > 0 or a list of them (one per channel), found 0",
                 "DIR/exp.yaml:8:42: model[0].conv.table: expected one row per filter (2 rows), found 1 rows",
                 "DIR/exp.yaml:9:34: optimizer.nesterov: expected momentum > 0 with nesterov: true, found momentum 0",
-                "DIR/exp.yaml:10:41: schedule.milestones: expected strictly increasing epochs, found a list",
+                "DIR/exp.yaml:10:41: schedule.milestones: expected strictly increasing epochs, found [3, 2]",
             ])
     }
 

@@ -143,7 +143,7 @@ final class NetworkTests: XCTestCase {
             let report = net.gradientCheck(images: images, labels: [0, 2, 1, 2], loss: SoftmaxCrossEntropy(),
                                            rng: SplitMix64(seed: 13))
             XCTAssertEqual(report.layers.count, specs.count)
-            // Measured: worst 7.0e-3 (maps net, a lecun_tanh input), within the default tolerance 1e-2;
+            // Measured: worst 7.0e-3 (maps net, a scaled_tanh input), within the default tolerance 1e-2;
             // a wrong backward gives errors of order 1 (WholeNetworkGradientCheckTests).
             XCTAssertTrue(report.passed, "largest \(report.maximum)")
             for row in report.layers {

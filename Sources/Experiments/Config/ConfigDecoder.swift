@@ -18,20 +18,51 @@ final class ConfigDecoder {
         report(node.mark, path, "expected \(expected), found \(ConfigDecoder.describe(node))")
     }
 
-    /// How a node is named in "found ..." messages.
+    /// How a node is named in "found ..." messages: the value itself in YAML flow style
+    /// (`[[0], [-1]]`, `{grid: {}}`, `'abc'`, `.inf`), cut to about 60 characters with `…`.
     static func describe(_ node: YAMLNode) -> String {
+        if node.isNull { return "nothing (null)" }
+        if case .string(let s)? = node.scalarValue { return "'\(truncated(s))'" }
+        return truncated(flow(node))
+    }
+
+    /// Values longer than this are cut in messages.
+    static let describeLimit = 60
+
+    static func truncated(_ text: String) -> String {
+        text.count <= describeLimit ? text : String(text.prefix(describeLimit - 1)) + "…"
+    }
+
+    /// A node written in YAML flow style; numbers keep the spelling of the file.
+    static func flow(_ node: YAMLNode) -> String {
         switch node.content {
-        case .sequence: return "a list"
-        case .mapping: return "a mapping"
-        case .scalar:
+        case .sequence(let items): return "[" + items.map(flow).joined(separator: ", ") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { "\($0.key): \(flow($0.value))" }.joined(separator: ", ") + "}"
+        case .scalar(let text, let style):
             switch node.scalarValue! {
-            case .null: return "nothing (null)"
-            case .string(let s): return "'\(s)'"
+            case .null: return "null"
+            case .string: return style == .quoted || text.isEmpty ? "'\(text)'" : text
             case .bool(let b): return b ? "true" : "false"
             case .int(let i): return String(i)
-            case .double(let d): return ConfigValue.format(d)
+            case .double: return text
             }
         }
+    }
+
+    /// True when the node is or holds `.inf`, `-.inf` or `.nan`.
+    static func hasNonFinite(_ node: YAMLNode) -> Bool {
+        if case .double(let d)? = node.scalarValue { return !d.isFinite }
+        return (node.items ?? []).contains(where: hasNonFinite)
+    }
+
+    /// True when the node is or holds a plain decimal integer too large for Int (read as a double).
+    static func hasHugeInteger(_ node: YAMLNode) -> Bool {
+        if case .scalar(let text, .plain) = node.content, case .double? = node.scalarValue {
+            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
+            return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return (node.items ?? []).contains(where: hasHugeInteger)
     }
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -79,7 +110,17 @@ final class ConfigDecoder {
     /// Checks one value against its type; nil (after reporting) when it does not fit.
     func value(_ node: YAMLNode, _ path: String, _ type: ValueType) -> ConfigValue? {
         func fail() -> ConfigValue? {
-            mismatch(node, path, expected: type.expected)
+            if ConfigDecoder.hasNonFinite(node) {
+                let what = node.items == nil ? "a finite number" : "finite numbers"
+                report(node.mark, path, "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))")
+            } else if ConfigDecoder.hasHugeInteger(node) {
+                report(
+                    node.mark, path,
+                    "expected \(type.expected) (integers are at most 2^63 − 1 = \(Int.max)), "
+                        + "found \(ConfigDecoder.describe(node))")
+            } else {
+                mismatch(node, path, expected: type.expected)
+            }
             return nil
         }
         switch type {
@@ -218,7 +259,9 @@ final class ConfigDecoder {
         } else if let pairs = node.pairs, pairs.count == 1 {
             (nameNode, body) = (.scalar(pairs[0].key, .quoted, mark: pairs[0].keyMark), pairs[0].value)
         } else {
-            let found = node.pairs.map { "a mapping with \($0.count) keys" } ?? ConfigDecoder.describe(node)
+            let found =
+                node.pairs.map { "a mapping with \($0.count) keys: \(ConfigDecoder.describe(node))" }
+                ?? ConfigDecoder.describe(node)
             report(
                 node.mark, path,
                 "expected a \(what) name or a single-key mapping such as "

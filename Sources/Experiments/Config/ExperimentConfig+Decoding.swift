@@ -13,14 +13,18 @@ extension ExperimentConfig {
         drawSeed: () -> UInt64 = { UInt64.random(in: 0..<(1 << 32)) }
     ) throws -> ExperimentConfig {
         let root = try YAMLReader.read(file: file)
+        if root == nil, overrides.isEmpty {
+            throw ConfigError(
+                SourceMark(origin: file), "",
+                "expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+        }
         let absolute =
             file.hasPrefix("/")
             ? file
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(file)
         let folder = ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent
         return try decode(
-            root ?? .mapping([], mark: SourceMark(origin: file, line: 1, column: 1)),
-            baseDirectory: folder, overrides: overrides, drawSeed: drawSeed)
+            root ?? .mapping([], mark: SourceMark(origin: file, line: 1, column: 1)), baseDirectory: folder, overrides: overrides, drawSeed: drawSeed)
     }
 
     /// Like `load(file:)` for YAML text; `origin` names it in errors, `baseDirectory` anchors paths.
@@ -216,9 +220,12 @@ extension ExperimentConfig {
                 guard let v = n[key] else { return nil }
                 let list = v.list?.compactMap(\.double) ?? v.double.map { [$0] } ?? []
                 if list.count != 1 && list.count != channels, let keyNode = normNode[key] {
+                    let expected =
+                        channels == 1
+                        ? "1 value (data.channels is 1)" : "1 or \(channels) values (one per channel)"
                     d.report(
                         keyNode.mark, "data.normalize.\(key)",
-                        "expected 1 or \(channels) values (one per channel), found \(list.count)")
+                        "expected \(expected), found \(list.count): \(ConfigDecoder.describe(keyNode))")
                 }
                 return list
             }

@@ -46,7 +46,9 @@ extension ExperimentConfig {
 
     /// Builds the network for per-sample input [C, H, W], initialised from the experiment seed.
     /// Shapes that do not fit become a `ConfigError` at `model[i]` with that layer's line.
+    /// Networks past the size limits (`checkNetworkSize`) are refused before anything is allocated.
     public func makeNetwork(inputShape: [Int]) throws -> Network {
+        try checkNetworkSize(inputShape: inputShape)
         do {
             return try Network(specs: makeLayerSpecs(), inputShape: inputShape, rng: SplitMix64(seed: seed))
         } catch let ModelError.invalidLayer(index, kind, reason) {

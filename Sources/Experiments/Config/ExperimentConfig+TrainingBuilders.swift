@@ -67,7 +67,7 @@ extension ScheduleConfig {
         default:
             preconditionFailure("schedule '\(name)' passed validation but has no builder")
         }
-        return warmup > 0 ? LinearWarmupSchedule(length: .epochs(warmup), wrapping: schedule) : schedule
+        return warmup > 0 ? LinearWarmupSchedule(length: .epochs(warmup), startFactor: 1.0 / 3, wrapping: schedule) : schedule
     }
 }
 

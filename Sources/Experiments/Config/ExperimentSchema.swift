@@ -3,13 +3,35 @@ import WorkbenchModel
 /// The experiment-file schema as data: every key of every section with its type, default and range.
 /// docs/experiment-file.md documents these same tables; the decoder checks against them.
 public enum ExperimentSchema {
+    // Upper limits of the integer keys. They are far above any LeNet-style network and keep every
+    // shape, size and step count well inside Int, so a typo is a clear error rather than a trap.
+    /// Feature maps of a conv layer and units of a dense layer.
+    public static let maxMaps = 65_536
+    /// Kernel, window, stride and padding sides.
+    public static let maxWindow = 1_024
+    /// Image sides (resize, crop).
+    public static let maxSide = 4_096
+    /// Epochs, warm-up epochs, decay periods and milestones.
+    public static let maxEpochs = 1_000_000
+    /// Samples per batch.
+    public static let maxBatch = 1_048_576
+    /// Samples per chunk (work unit).
+    public static let maxChunk = 4_096
+    /// Compute and loader threads.
+    public static let maxThreads = 256
+    /// Children of a random sweep.
+    public static let maxSweepCount = 100_000
+
+    private static func upTo(_ n: Int, from low: Double = 1) -> Bound { Bound(min: low, max: Double(n)) }
+
     /// Top-level scalar keys (sections are decoded by their own tables).
     public static let top: [KeySpec] = [
         KeySpec("name", .string, .required, "Experiment name, recorded with every run."),
         KeySpec("description", .string, .optional, "Free text."),
         KeySpec(
             "seed", .int(.nonNegative), .derived("drawn at load and recorded"),
-            "Root seed of every random stream (init, shuffle, split, augmentation, dropout, sweep)."),
+            "Root seed of every random stream (init, shuffle, split, augmentation, dropout, sweep); "
+                + "at most 2^63 − 1 = 9223372036854775807."),
     ]
 
     public static let sections = [
@@ -18,9 +40,13 @@ public enum ExperimentSchema {
     ]
 
     public static let data: [KeySpec] = [
-        KeySpec("channels", .intChoice([1, 3]), .value(.int(1)), "Image channels: 1 (grey) or 3 (RGB)."),
         KeySpec(
-            "resize", .ints(.atLeastOne, count: 2), .optional,
+            "channels", .intChoice([1, 3]), .value(.int(1)),
+            "Image channels: 1 (grey) or 3 (RGB). Folder images are converted to it, so colour PNGs "
+                + "become grey unless this is 3 (the experiment default is 1, unlike ImageFolderDataset's "
+                + "own default, see data-formats.md); IDX files must already have it."),
+        KeySpec(
+            "resize", .ints(upTo(maxSide), count: 2), .optional,
             "[height, width]: folder images are resized (bilinear) instead of rejected when sizes differ."),
         KeySpec(
             "validation", .double(.fraction), .value(.double(0)),
@@ -59,9 +85,9 @@ public enum ExperimentSchema {
         (
             "random_crop",
             [
-                KeySpec("size", .int(.atLeastOne), .required, "Side of the square crop."),
+                KeySpec("size", .int(upTo(maxSide)), .required, "Side of the square crop."),
                 KeySpec(
-                    "padding", .int(.nonNegative), .value(.int(0)),
+                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
                     "Border added on each side before cropping."),
                 KeySpec("fill", .double(.any), .value(.double(0)), "Value of the padded border."),
             ]
@@ -150,14 +176,14 @@ public enum ExperimentSchema {
         (
             "conv",
             [
-                KeySpec("filters", .int(.atLeastOne), .required, "Output feature maps."),
-                KeySpec("kernel", .int(.atLeastOne), .required, "Side of the square kernel."),
-                KeySpec("stride", .int(.atLeastOne), .value(.int(1)), "Step between windows."),
-                KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Zero border added on each side."),
+                KeySpec("filters", .int(upTo(maxMaps)), .required, "Output feature maps."),
+                KeySpec("kernel", .int(upTo(maxWindow)), .required, "Side of the square kernel."),
+                KeySpec("stride", .int(upTo(maxWindow)), .value(.int(1)), "Step between windows."),
+                KeySpec("padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Zero border added on each side."),
                 KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
                 KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
                 KeySpec(
-                    "table", .intTable(.nonNegative), .optional,
+                    "table", .intTable(Bound(min: 0, max: Double(maxMaps - 1))), .optional,
                     "Connection table: for each output map, the input maps it sees (LeCun et al. 1998, C3)."),
             ]
         ),
@@ -167,15 +193,15 @@ public enum ExperimentSchema {
                 KeySpec(
                     "kind", .choice(["max", "avg", "lecun"]), .value(.string("max")),
                     "max or avg pooling, or LeCun et al. 1998 trainable subsampling (sum × weight + bias)."),
-                KeySpec("size", .int(.atLeastOne), .value(.int(2)), "Side of the square window."),
-                KeySpec("stride", .int(.atLeastOne), .derived("size"), "Step between windows."),
-                KeySpec("padding", .int(.nonNegative), .value(.int(0)), "Border added on each side."),
+                KeySpec("size", .int(upTo(maxWindow)), .value(.int(2)), "Side of the square window."),
+                KeySpec("stride", .int(upTo(maxWindow)), .derived("size"), "Step between windows."),
+                KeySpec("padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Border added on each side."),
             ]
         ),
         (
             "dense",
             [
-                KeySpec("units", .int(.atLeastOne), .required, "Output features."),
+                KeySpec("units", .int(upTo(maxMaps)), .required, "Output features."),
                 KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per unit."),
                 KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
             ]
@@ -262,15 +288,16 @@ public enum ExperimentSchema {
     ]
 
     private static let warmup = KeySpec(
-        "warmup", .int(.nonNegative), .value(.int(0)),
-        "Epochs of linear warm-up from 0 to the scheduled rate.")
+        "warmup", .int(upTo(maxEpochs, from: 0)), .value(.int(0)),
+        "Epochs of linear warm-up: the rate rises linearly, step by step, from 1/3 of the scheduled "
+            + "rate to the full rate (Goyal et al. 2017; PyTorch LinearLR's default start factor).")
 
     public static let schedules: [(String, [KeySpec])] = [
         ("constant", [warmup]),
         (
             "step",
             [
-                KeySpec("every", .int(.atLeastOne), .required, "Epochs between decays."),
+                KeySpec("every", .int(upTo(maxEpochs)), .required, "Epochs between decays."),
                 KeySpec("gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each decay."),
                 warmup,
             ]
@@ -279,7 +306,7 @@ public enum ExperimentSchema {
             "multistep",
             [
                 KeySpec(
-                    "milestones", .ints(.atLeastOne, count: nil), .required,
+                    "milestones", .ints(upTo(maxEpochs), count: nil), .required,
                     "Epochs at which the rate decays."),
                 KeySpec(
                     "gamma", .double(.positive), .value(.double(0.1)), "Factor applied at each milestone."),
@@ -307,23 +334,23 @@ public enum ExperimentSchema {
     ]
 
     public static let training: [KeySpec] = [
-        KeySpec("epochs", .int(.atLeastOne), .value(.int(10)), "Passes over the training set."),
-        KeySpec("batch_size", .int(.atLeastOne), .value(.int(64)), "Samples per optimizer step."),
+        KeySpec("epochs", .int(upTo(maxEpochs)), .value(.int(10)), "Passes over the training set."),
+        KeySpec("batch_size", .int(upTo(maxBatch)), .value(.int(64)), "Samples per optimizer step."),
         KeySpec(
-            "threads", .int(.atLeastOne), .value(.int(1)),
+            "threads", .int(upTo(maxThreads)), .value(.int(1)),
             "Threads computing one batch (results do not depend on it)."),
         KeySpec(
-            "workers", .int(.nonNegative), .value(.int(2)),
+            "workers", .int(upTo(maxThreads, from: 0)), .value(.int(2)),
             "Threads loading and augmenting samples; 0 = inline."),
         KeySpec("drop_last", .bool, .value(.bool(false)), "Drop the last incomplete batch of each epoch."),
         KeySpec(
-            "chunk", .int(.atLeastOne), .value(.int(16)),
+            "chunk", .int(upTo(maxChunk)), .value(.int(16)),
             "Samples per work unit; gradients are summed in a fixed chunk order, so results do not "
                 + "depend on threads."),
     ]
 
     public static let sweepRandom: [KeySpec] = [
-        KeySpec("count", .int(.atLeastOne), .required, "Children to draw.")
+        KeySpec("count", .int(upTo(maxSweepCount)), .required, "Children to draw.")
     ]
 
     public static let sweepRange: [KeySpec] = [

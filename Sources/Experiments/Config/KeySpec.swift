@@ -20,9 +20,9 @@ public struct Bound: Equatable, Sendable {
     public static let probability = Bound(min: 0, max: 1)
     public static let fraction = Bound(min: 0, max: 1, maxInclusive: false)
 
-    /// NaN is outside every bound, including `.any`.
+    /// NaN and ±infinity are outside every bound, including `.any`.
     public func contains(_ v: Double) -> Bool {
-        if v.isNaN { return false }
+        if !v.isFinite { return false }
         if let min, minInclusive ? v < min : v <= min { return false }
         if let max, maxInclusive ? v > max : v >= max { return false }
         return true

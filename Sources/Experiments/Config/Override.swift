@@ -41,12 +41,20 @@ public struct Override: Equatable, Sendable {
         guard let head = path.first else { return value }
         let here = done + [head]
         let keyPath = here.joined(separator: ".")
+        // An index into a list that is absent, null or empty: there is no element to set.
+        if Int(head) != nil, !done.isEmpty, node.isNull || node.items?.isEmpty == true {
+            let list = done.joined(separator: ".")
+            throw ConfigError(
+                mark, keyPath,
+                "expected an existing list entry, found none: \(list) is \(node.isNull ? "absent" : "an empty list"), "
+                    + "so it has no element \(head)")
+        }
         switch node.content {
         case .mapping(var pairs):
             if let i = pairs.firstIndex(where: { $0.key == head }) {
                 pairs[i].value = try setting(pairs[i].value, at: path.dropFirst(), done: here)
             } else {
-                let fresh = try setting(.mapping([], mark: mark), at: path.dropFirst(), done: here)
+                let fresh = try setting(.scalar("", mark: mark), at: path.dropFirst(), done: here)
                 pairs.append(YAMLPair(key: head, keyMark: mark, value: fresh))
             }
             return YAMLNode(.mapping(pairs), mark: node.mark)

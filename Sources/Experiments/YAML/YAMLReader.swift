@@ -11,9 +11,21 @@ import Foundation
 public enum YAMLReader {
     /// Parses the file at `path`; nil when the file holds no document (empty or only comments).
     public static func read(file path: String) throws -> YAMLNode? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            throw ConfigError(SourceMark(origin: path), "", "expected a readable YAML file, found \(reason)")
+        func fail(_ found: String) -> ConfigError {
+            ConfigError(SourceMark(origin: path), "", "expected a readable YAML file, found \(found)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw fail("no such file")
+        }
+        if isDirectory.boolValue { throw fail("a directory") }
+        // contents(atPath:) gives nil for devices such as /dev/null; a file handle reads them.
+        guard
+            let data = FileManager.default.contents(atPath: path)
+                ?? (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
+                .map({ handle in (try? handle.readToEnd()) ?? Data() })
+        else {
+            throw fail(FileManager.default.isReadableFile(atPath: path) ? "a file that cannot be read" : "a file without read permission")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(SourceMark(origin: path), "", "expected UTF-8 text, found invalid UTF-8")

@@ -17,7 +17,7 @@ public enum Activation: Equatable, Sendable {
         switch self {
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
-        case .lecunTanh: return "lecun_tanh"
+        case .lecunTanh: return "scaled_tanh"  // the experiment file's name
         case .relu: return "relu"
         case .leakyReLU(let slope): return "leaky_relu(\(slope))"
         case .elu(let alpha): return "elu(\(alpha))"

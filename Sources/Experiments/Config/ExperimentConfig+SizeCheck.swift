@@ -1,0 +1,142 @@
+/// A size check run before a network is built: shape inference by arithmetic alone (nothing is
+/// allocated), so a plausible typo such as `padding: 100000` is a clear error naming the layer
+/// instead of an allocation failure or a machine brought to swapping.
+///
+/// Limits (documented in docs/experiment-file.md, "Size limits"):
+/// - at most `maxParameters` = 2^28 (268,435,456) learnable parameters — 1 GiB of float32 weights,
+///   about 4 GiB with gradients and Adam's two moments;
+/// - at most `maxChunkBuffers` = 2 GiB of per-chunk buffers: every layer's output plus a
+///   convolution's unfolded (im2col) input, float32, times the samples in one chunk
+///   (min(chunk, batch_size)).
+/// All arithmetic saturates at Int.max instead of overflowing.
+extension ExperimentConfig {
+    public static let maxParameters = 1 << 28
+    public static let maxChunkBuffers = 2 << 30
+
+    /// Throws a `ConfigError` at the first `model[i]` that takes the network past a limit; layers
+    /// whose shapes do not fit stop the estimate (building reports them with their own message).
+    public func checkNetworkSize(inputShape: [Int]) throws {
+        let samples = max(1, min(training.chunk, training.batchSize))
+        var shape = inputShape
+        var parameters = 0
+        var floatsPerSample = 0
+        for (i, layer) in model.enumerated() {
+            guard let step = LayerSize(layer, input: shape) else { return }
+            shape = step.output
+            parameters = sat(parameters, plus: step.parameters)
+            floatsPerSample = sat(floatsPerSample, plus: step.buffers)
+            let key = "model[\(i)].\(layer.name)"
+            let what = "gives \(Self.shapeText(shape))"
+            if parameters > Self.maxParameters {
+                throw ConfigError(
+                    layer.mark, key,
+                    "\(what) and brings the network to \(Self.grouped(parameters)) parameters, expected at "
+                        + "most \(Self.grouped(Self.maxParameters)) (2^28); check filters, units and kernel")
+            }
+            let bytes = sat(sat(floatsPerSample, times: samples), times: 4)
+            if bytes > Self.maxChunkBuffers {
+                throw ConfigError(
+                    layer.mark, key,
+                    "\(what), so the layers up to here need \(Self.bytesText(bytes)) of buffers per chunk of "
+                        + "\(samples) samples, expected at most 2 GiB; check padding, kernel, stride, filters "
+                        + "and units (or lower training.chunk)")
+            }
+        }
+    }
+
+    static func shapeText(_ s: [Int]) -> String {
+        s.count == 3 ? "\(s[0]) maps of \(s[1])×\(s[2])" : "\(s.reduce(0) { $0 == 0 ? $1 : sat($0, times: $1) }) features"
+    }
+
+    /// `268,435,456`.
+    static func grouped(_ n: Int) -> String {
+        var text = String(n)
+        var i = text.count - 3
+        while i > 0 {
+            text.insert(",", at: text.index(text.startIndex, offsetBy: i))
+            i -= 3
+        }
+        return text
+    }
+
+    /// `3.5 GiB`, `720.0 TiB` (binary units, one decimal).
+    static func bytesText(_ bytes: Int) -> String {
+        if bytes == Int.max { return "more than 8 EiB" }
+        var value = Double(bytes)
+        for unit in ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] {
+            if value < 1024 { return unit == "B" ? "\(bytes) B" : String(format: "%.1f %@", value, unit) }
+            value /= 1024
+        }
+        return String(format: "%.1f EiB", value)
+    }
+}
+
+/// Saturating arithmetic for size estimates.
+func sat(_ a: Int, plus b: Int) -> Int {
+    let (r, o) = a.addingReportingOverflow(b)
+    return o ? Int.max : r
+}
+
+func sat(_ a: Int, times b: Int) -> Int {
+    let (r, o) = a.multipliedReportingOverflow(by: b)
+    return o ? Int.max : r
+}
+
+/// One layer's output shape, parameter count and per-sample buffer floats, from its config alone.
+struct LayerSize {
+    var output: [Int]
+    var parameters = 0
+    var buffers = 0
+
+    /// Nil when the layer cannot take `input` (the builder reports why).
+    init?(_ layer: LayerConfig, input: [Int]) {
+        let p = layer.params
+        func count(_ s: [Int]) -> Int { s.reduce(1) { sat($0, times: $1) } }
+        /// (h + 2·pad − k) / stride + 1, nil when the window does not fit.
+        func side(_ h: Int, _ k: Int, _ stride: Int, _ pad: Int) -> Int? {
+            let padded = sat(h, plus: sat(2, times: pad))
+            guard stride > 0, k > 0, k <= padded else { return nil }
+            return (padded - k) / stride + 1
+        }
+        switch layer.name {
+        case "conv", "subsample":
+            guard input.count == 3 else { return nil }
+            let (c, h, w) = (input[0], input[1], input[2])
+            let isConv = layer.name == "conv"
+            let k = p.int(isConv ? "kernel" : "size")
+            let stride = p["stride"]?.int ?? k
+            let pad = isConv || p.string("kind") != "lecun" ? p.int("padding") : 0
+            guard let oh = side(h, k, stride, pad), let ow = side(w, k, stride, pad) else { return nil }
+            let maps = isConv ? p.int("filters") : c
+            output = [maps, oh, ow]
+            if isConv {
+                let links = p["table"]?.list?.reduce(0) { $0 + ($1.list?.count ?? 0) } ?? sat(c, times: maps)
+                parameters = sat(sat(links, times: sat(k, times: k)), plus: p.bool("bias") ? maps : 0)
+                // Output plus the unfolded input: C·k·k rows of oh·ow columns.
+                buffers = sat(count(output), plus: sat(sat(c, times: sat(k, times: k)), times: sat(oh, times: ow)))
+            } else {
+                parameters = p.string("kind") == "lecun" ? 2 * c : 0
+                buffers = count(output)
+            }
+        case "dense":
+            let units = p.int("units")
+            output = [units]
+            parameters = sat(sat(count(input), times: units), plus: p.bool("bias") ? units : 0)
+            buffers = units
+        case "flatten":
+            output = [count(input)]
+            buffers = 0
+        case "global_avg":
+            guard input.count == 3 else { return nil }
+            output = [input[0], 1, 1]
+            buffers = input[0]
+        case "batchnorm":
+            output = input
+            parameters = sat(2, times: input.count == 3 ? input[0] : count(input))
+            buffers = count(input)
+        default:  // activations and dropout keep the shape
+            output = input
+            buffers = count(input)
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import WorkbenchData
+import XCTest
+
+@testable import WorkbenchExperiments
+
+/// Values that used to trap or allocate absurd memory are load errors: integer keys have upper
+/// limits, non-finite numbers are refused, networks past the size limits are refused before
+/// building, and "found ..." shows the offending value.
+final class ConfigLimitsTests: XCTestCase {
+    var fx: ConfigFixture!
+
+    override func setUpWithError() throws { fx = try ConfigFixture() }
+    override func tearDown() { fx = nil }
+
+    static let huge = "9223372036854775807"
+
+    func testHugeIntegersAreRangeErrorsNotTraps() {
+        XCTAssertEqual(
+            fx.errors(
+                ConfigFixture.minimal.replacingOccurrences(of: "{units: 10}", with: "{units: \(Self.huge)}")),
+            ["DIR/exp.yaml:6:20: model[1].dense.units: expected an integer in [1, 65536], found \(Self.huge)"])
+        let overrides = [
+            "model.0=conv", "model.0.conv.filters=\(Self.huge)", "model.0.conv.kernel=3",
+            "model.0.conv.padding=\(Self.huge)", "training.chunk=\(Self.huge)",
+            "schedule.warmup=\(Self.huge)", "training.epochs=\(Self.huge)",
+        ]
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: overrides),
+            [
+                "--set model.0.conv.filters=\(Self.huge): model[0].conv.filters: expected an integer in "
+                    + "[1, 65536], found \(Self.huge)",
+                "--set model.0.conv.padding=\(Self.huge): model[0].conv.padding: expected an integer in "
+                    + "[0, 1024], found \(Self.huge)",
+                "--set schedule.warmup=\(Self.huge): schedule.warmup: expected an integer in [0, 1000000], "
+                    + "found \(Self.huge)",
+                "--set training.chunk=\(Self.huge): training.chunk: expected an integer in [1, 4096], "
+                    + "found \(Self.huge)",
+                "--set training.epochs=\(Self.huge): training.epochs: expected an integer in [1, 1000000], "
+                    + "found \(Self.huge)",
+            ])
+    }
+
+    func testSeedBeyondInt64IsShownAsWritten() {
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal + "seed: 18446744073709551615\n"),
+            [
+                "DIR/exp.yaml:7:7: seed: expected an integer ≥ 0 (integers are at most 2^63 − 1 = "
+                    + "9223372036854775807), found 18446744073709551615"
+            ])
+        XCTAssertEqual(try fx.load(ConfigFixture.minimal + "seed: \(Self.huge)\n").seed, UInt64(Int.max))
+    }
+
+    func testNonFiniteNumbersAreRefusedForEveryNumericKind() {
+        let found = fx.errors(
+            ConfigFixture.minimal + """
+                augment:
+                  - affine: {scale: [1, .inf], fill: .nan}
+                optimizer: {lr: .inf, weight_decay: -.inf}
+                sweep: {random: {count: 2, space: {optimizer.momentum: {min: -.inf, max: 0.5}}}}
+
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "DIR/exp.yaml:8:21: augment[0].affine.scale: expected finite numbers (a list of 2 numbers "
+                    + "> 0, low to high), found [1, .inf]",
+                "DIR/exp.yaml:8:38: augment[0].affine.fill: expected a finite number (a number), found .nan",
+                "DIR/exp.yaml:9:17: optimizer.lr: expected a finite number (a number > 0), found .inf",
+                "DIR/exp.yaml:9:37: optimizer.weight_decay: expected a finite number (a number ≥ 0), found -.inf",
+                "DIR/exp.yaml:10:62: sweep.random.space.optimizer.momentum.min: expected a finite number "
+                    + "(a number), found -.inf",
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["data.normalize={mean: .nan, std: 1}"]),
+            [
+                "--set data.normalize={mean: .nan, std: 1}: data.normalize.mean: expected a finite number "
+                    + "(a number or a list of them (one per channel)), found .nan"
+            ])
+    }
+
+    func testFoundShowsTheOffendingValue() {
+        let found = fx.errors(
+            """
+            name: x
+            data:
+              train: {format: idx, images: data/train-images.gz, labels: data/train-labels.gz}
+              normalize: {mean: [0.1, 0.2], std: 1}
+            model: []
+            augment:
+              - affine: {scale: [1.2, 0.8]}
+              - erase: {area: [0, 1]}
+            schedule: {name: multistep, milestones: [5, 3]}
+            sweep: {grid: {}}
+
+            """)
+        XCTAssertEqual(
+            found,
+            [
+                "DIR/exp.yaml:4:21: data.normalize.mean: expected 1 value (data.channels is 1), found 2: [0.1, 0.2]",
+                "DIR/exp.yaml:5:8: model: expected a non-empty list of layers, found []",
+                "DIR/exp.yaml:7:21: augment[0].affine.scale: expected a list of 2 numbers > 0, low to high, "
+                    + "found [1.2, 0.8]",
+                "DIR/exp.yaml:8:19: augment[1].erase.area: expected a list of 2 numbers in (0, 1], low to high, "
+                    + "found [0, 1]",
+                "DIR/exp.yaml:9:41: schedule.milestones: expected strictly increasing epochs, found [5, 3]",
+                "DIR/exp.yaml:10:15: sweep.grid: expected at least one key to sweep, found {}",
+            ])
+        XCTAssertEqual(
+            fx.errors(
+                ConfigFixture.minimal.replacingOccurrences(
+                    of: "- flatten", with: "- conv: {filters: 2, kernel: 1, table: [[0], [-1]]}")),
+            ["DIR/exp.yaml:5:48: model[0].conv.table[1]: expected a list of integers in [0, 65535], found [-1]"])
+    }
+
+    func testLongValuesAreCutInMessages() {
+        let long = "[" + (1...40).reversed().map(String.init).joined(separator: ", ") + "]"
+        let found = fx.errors(ConfigFixture.minimal + "schedule: {name: multistep, milestones: \(long)}\n")
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(found[0].hasSuffix("found [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26…"), found[0])
+    }
+
+    func testSettingAnEntryOfAnEmptyOrAbsentListNamesTheIndex() {
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal + "augment: []\n", overrides: ["augment.0.hflip.p=2"]),
+            [
+                "--set augment.0.hflip.p=2: augment.0: expected an existing list entry, found none: augment is "
+                    + "an empty list, so it has no element 0"
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["augment.0.hflip.p=2"]),
+            [
+                "--set augment.0.hflip.p=2: augment.0: expected an existing list entry, found none: augment is "
+                    + "absent, so it has no element 0"
+            ])
+    }
+
+    func testExperimentPathThatIsADirectoryOrEmpty() throws {
+        func message(_ path: String) -> String {
+            do {
+                _ = try ExperimentConfig.load(file: path)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(message(fx.folder), "\(fx.folder): expected a readable YAML file, found a directory")
+        XCTAssertEqual(
+            message("/dev/null"),
+            "/dev/null: expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+        let empty = try fx.write("", name: "empty.yaml")
+        XCTAssertEqual(
+            message(empty),
+            "\(empty): expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+    }
+
+    // MARK: Size check before building
+
+    func writeTinyIDX() throws {
+        let images = IDXArray(dimensions: [2, 28, 28], values: [UInt8](repeating: 7, count: 2 * 28 * 28))
+        try images.write(to: fx.folder + "/data/tiny-images.idx")
+        try IDXArray(dimensions: [2], values: [UInt8(0), 1]).write(to: fx.folder + "/data/tiny-labels.idx")
+    }
+
+    func sizeError(_ model: String) throws -> String {
+        try writeTinyIDX()
+        let c = try fx.load(
+            """
+            name: big
+            data:
+              train: {format: idx, images: data/tiny-images.idx, labels: data/tiny-labels.idx}
+            model:
+            \(model)
+
+            """)
+        do {
+            _ = try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil)
+            return "no error"
+        } catch let error as ConfigError {
+            return error.description.replacingOccurrences(of: fx.folder, with: "DIR")
+        }
+    }
+
+    func testHugeActivationsAreRefusedBeforeAllocating() throws {
+        // 28 + 2·1000 − 5 + 1 = 2024; (6 output maps + 1·5·5 unfolded rows) · 2024² floats per sample,
+        // · 16 samples (chunk) · 4 bytes = 8,127,606,784 bytes = 7.57 GiB.
+        XCTAssertEqual(
+            try sizeError("  - conv: {filters: 6, kernel: 5, padding: 1000}\n  - flatten\n  - dense: {units: 2}"),
+            "DIR/exp.yaml:5:5: model[0].conv: gives 6 maps of 2024×2024, so the layers up to here need 7.6 GiB "
+                + "of buffers per chunk of 16 samples, expected at most 2 GiB; check padding, kernel, stride, "
+                + "filters and units (or lower training.chunk)")
+    }
+
+    func testHugeParameterCountsAreRefusedBeforeAllocating() throws {
+        // 784·65536 + 65536 + 65536·65536 + 65536 = 4,346,478,592 parameters.
+        XCTAssertEqual(
+            try sizeError("  - flatten\n  - dense: {units: 65536}\n  - dense: {units: 65536}"),
+            "DIR/exp.yaml:7:5: model[2].dense: gives 65536 features and brings the network to 4,346,478,592 "
+                + "parameters, expected at most 268,435,456 (2^28); check filters, units and kernel")
+    }
+
+    func testLeNetSizedNetworksPassTheSizeCheck() throws {
+        XCTAssertEqual(
+            try sizeError(
+                "  - conv: {filters: 6, kernel: 5, padding: 2}\n  - relu\n  - subsample: {size: 2}\n"
+                    + "  - flatten\n  - dense: {units: 10}"),
+            "no error")
+    }
+
+    func testLayerKindsUseTheExperimentFileNames() throws {
+        let c = try fx.load(ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- flatten\n  - scaled_tanh"))
+        XCTAssertEqual(c.makeLayerSpecs().map(\.kind), ["flatten", "scaled_tanh", "dense"])
+    }
+
+    func testSaturatingArithmeticNeverOverflows() {
+        XCTAssertEqual(sat(Int.max, plus: 1), Int.max)
+        XCTAssertEqual(sat(Int.max / 2 + 1, times: 2), Int.max)
+        XCTAssertEqual(sat(3, times: 4), 12)
+        XCTAssertEqual(ExperimentConfig.grouped(268_435_456), "268,435,456")
+        XCTAssertEqual(ExperimentConfig.bytesText(8_127_606_784), "7.6 GiB")
+    }
+}
