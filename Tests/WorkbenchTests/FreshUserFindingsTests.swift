@@ -251,4 +251,27 @@ final class FreshUserFindingsTests: XCTestCase {
             XCTAssertTrue(ids.contains { line.hasPrefix("[\($0)] ") }, String(line))
         }
     }
+
+    func testInterruptedSweepExits130() throws {
+        let file = try tiny.write(RunLifecycleTests.long + "sweep:\n  grid: {optimizer.lr: [0.01, 0.02]}\n")
+        let (process, out, err) = try BuiltBinary.start(["sweep", file, "--jobs", "1"])
+        let deadline = Date().addingTimeInterval(60)
+        var started = false
+        while Date() < deadline, !started {
+            if let id = runIDs().first,
+                let text = try? String(
+                    contentsOf: tiny.store.appendingPathComponent(id).appendingPathComponent("steps.csv"),
+                    encoding: .utf8)
+            {
+                started = text.split(separator: "\n").count >= 3
+            }
+            usleep(2000)
+        }
+        XCTAssertTrue(started, "the first child never trained")
+        kill(process.processIdentifier, SIGTERM)
+        let result = BuiltBinary.finish(process, out, err)
+        XCTAssertEqual(result.status, 130, result.err)
+        XCTAssertEqual(runIDs().count, 1, "no further child starts after the signal")
+        XCTAssertEqual(try meta(runIDs()[0])["status"] as? String, "interrupted")
+    }
 }
