@@ -112,7 +112,9 @@ final class ConfigDecoder {
         func fail() -> ConfigValue? {
             if ConfigDecoder.hasNonFinite(node) {
                 let what = node.items == nil ? "a finite number" : "finite numbers"
-                report(node.mark, path, "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))")
+                report(
+                    node.mark, path,
+                    "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))")
             } else if ConfigDecoder.hasHugeInteger(node) {
                 report(
                     node.mark, path,

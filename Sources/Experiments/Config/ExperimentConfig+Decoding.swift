@@ -24,7 +24,8 @@ extension ExperimentConfig {
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(file)
         let folder = ((absolute as NSString).standardizingPath as NSString).deletingLastPathComponent
         return try decode(
-            root ?? .mapping([], mark: SourceMark(origin: file, line: 1, column: 1)), baseDirectory: folder, overrides: overrides, drawSeed: drawSeed)
+            root ?? .mapping([], mark: SourceMark(origin: file, line: 1, column: 1)),
+            baseDirectory: folder, overrides: overrides, drawSeed: drawSeed)
     }
 
     /// Like `load(file:)` for YAML text; `origin` names it in errors, `baseDirectory` anchors paths.

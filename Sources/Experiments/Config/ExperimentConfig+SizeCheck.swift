@@ -45,7 +45,7 @@ extension ExperimentConfig {
     }
 
     static func shapeText(_ s: [Int]) -> String {
-        s.count == 3 ? "\(s[0]) maps of \(s[1])×\(s[2])" : "\(s.reduce(0) { $0 == 0 ? $1 : sat($0, times: $1) }) features"
+        s.count == 3 ? "\(s[0]) maps of \(s[1])×\(s[2])" : "\(s.reduce(1) { sat($0, times: $1) }) features"
     }
 
     /// `268,435,456`.
@@ -113,7 +113,8 @@ struct LayerSize {
                 let links = p["table"]?.list?.reduce(0) { $0 + ($1.list?.count ?? 0) } ?? sat(c, times: maps)
                 parameters = sat(sat(links, times: sat(k, times: k)), plus: p.bool("bias") ? maps : 0)
                 // Output plus the unfolded input: C·k·k rows of oh·ow columns.
-                buffers = sat(count(output), plus: sat(sat(c, times: sat(k, times: k)), times: sat(oh, times: ow)))
+                let unfolded = sat(sat(c, times: sat(k, times: k)), times: sat(oh, times: ow))
+                buffers = sat(count(output), plus: unfolded)
             } else {
                 parameters = p.string("kind") == "lecun" ? 2 * c : 0
                 buffers = count(output)

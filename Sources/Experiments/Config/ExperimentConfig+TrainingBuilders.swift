@@ -67,7 +67,9 @@ extension ScheduleConfig {
         default:
             preconditionFailure("schedule '\(name)' passed validation but has no builder")
         }
-        return warmup > 0 ? LinearWarmupSchedule(length: .epochs(warmup), startFactor: 1.0 / 3, wrapping: schedule) : schedule
+        // Starts at 1/3 of the rate, as docs/experiment-file.md says (PyTorch LinearLR's default).
+        return warmup > 0
+            ? LinearWarmupSchedule(length: .epochs(warmup), startFactor: 1.0 / 3, wrapping: schedule) : schedule
     }
 }
 

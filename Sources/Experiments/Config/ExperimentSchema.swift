@@ -179,7 +179,8 @@ public enum ExperimentSchema {
                 KeySpec("filters", .int(upTo(maxMaps)), .required, "Output feature maps."),
                 KeySpec("kernel", .int(upTo(maxWindow)), .required, "Side of the square kernel."),
                 KeySpec("stride", .int(upTo(maxWindow)), .value(.int(1)), "Step between windows."),
-                KeySpec("padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Zero border added on each side."),
+                KeySpec(
+                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Zero border added on each side."),
                 KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
                 KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
                 KeySpec(
@@ -195,7 +196,8 @@ public enum ExperimentSchema {
                     "max or avg pooling, or LeCun et al. 1998 trainable subsampling (sum × weight + bias)."),
                 KeySpec("size", .int(upTo(maxWindow)), .value(.int(2)), "Side of the square window."),
                 KeySpec("stride", .int(upTo(maxWindow)), .derived("size"), "Step between windows."),
-                KeySpec("padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Border added on each side."),
+                KeySpec(
+                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Border added on each side."),
             ]
         ),
         (

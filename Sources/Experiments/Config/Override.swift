@@ -46,8 +46,8 @@ public struct Override: Equatable, Sendable {
             let list = done.joined(separator: ".")
             throw ConfigError(
                 mark, keyPath,
-                "expected an existing list entry, found none: \(list) is \(node.isNull ? "absent" : "an empty list"), "
-                    + "so it has no element \(head)")
+                "expected an existing list entry, found none: \(list) is "
+                    + "\(node.isNull ? "absent" : "an empty list"), so it has no element \(head)")
         }
         switch node.content {
         case .mapping(var pairs):

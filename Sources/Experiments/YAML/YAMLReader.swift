@@ -25,7 +25,8 @@ public enum YAMLReader {
                 ?? (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
                 .map({ handle in (try? handle.readToEnd()) ?? Data() })
         else {
-            throw fail(FileManager.default.isReadableFile(atPath: path) ? "a file that cannot be read" : "a file without read permission")
+            let readable = FileManager.default.isReadableFile(atPath: path)
+            throw fail(readable ? "a file that cannot be read" : "a file without read permission")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(SourceMark(origin: path), "", "expected UTF-8 text, found invalid UTF-8")
