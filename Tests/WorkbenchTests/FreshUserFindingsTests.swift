@@ -3,28 +3,13 @@ import XCTest
 
 /// The CLI, run store and training-loop problems a new user found on a clean clone, each replayed
 /// through the built binary exactly as the user typed it.
-final class FreshUserFindingsTests: XCTestCase {
-    var dir: URL!
-    var tiny: TinyExperiment!
-
-    override func setUpWithError() throws {
-        dir = try makeTemporaryDirectory()
-        tiny = try TinyExperiment(in: dir)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class FreshUserFindingsTests: TinyExperimentTestCase {
     var trainImages: String { dir.appendingPathComponent("train-images.idx").path }
     var trainLabels: String { dir.appendingPathComponent("train-labels.idx").path }
 
     func runIDs() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: tiny.store.path)) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted()
-    }
-
-    func meta(_ id: String) throws -> [String: Any] {
-        let url = tiny.store.appendingPathComponent(id).appendingPathComponent("meta.json")
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
     func writeMeta(_ id: String, _ object: [String: Any]) throws {

@@ -2,22 +2,7 @@ import Foundation
 import XCTest
 
 /// Runs that end badly: a non-finite loss, and a process killed outright (stale).
-final class RunFailureTests: XCTestCase {
-    var dir: URL!
-    var tiny: TinyExperiment!
-
-    override func setUpWithError() throws {
-        dir = try makeTemporaryDirectory()
-        tiny = try TinyExperiment(in: dir)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    func meta(_ id: String) throws -> [String: Any] {
-        let url = tiny.store.appendingPathComponent(id).appendingPathComponent("meta.json")
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    }
-
+final class RunFailureTests: TinyExperimentTestCase {
     func testNonFiniteLossFailsTheRunKeepingTheLastGoodCheckpoint() throws {
         // A sane epoch 1, then the rate jumps to 1e37 (multistep at epoch 1): the squared error of
         // the exploding outputs overflows to inf early in epoch 2.

@@ -3,17 +3,7 @@ import XCTest
 
 /// run, runs, compare, reproduce, resume, sweep and signals through the built binary on tiny
 /// generated IDX data.
-final class RunLifecycleTests: XCTestCase {
-    var dir: URL!
-    var tiny: TinyExperiment!
-
-    override func setUpWithError() throws {
-        dir = try makeTemporaryDirectory()
-        tiny = try TinyExperiment(in: dir)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class RunLifecycleTests: TinyExperimentTestCase {
     func runFolder(_ id: String) -> URL { tiny.store.appendingPathComponent(id) }
 
     func json(_ url: URL) throws -> [String: Any] {

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// A tiny generated experiment: IDX files of 4×4 (or given size) images in three classes (class k
 /// bright in row band k, plus seeded noise) and an experiment file using them.
@@ -62,4 +63,23 @@ struct TinyExperiment {
         training: {epochs: 2, batch_size: 8, threads: 1, workers: 1}
 
         """
+}
+
+/// A test case with a fresh temporary folder holding a `TinyExperiment`, removed afterwards.
+class TinyExperimentTestCase: XCTestCase {
+    var dir: URL!
+    var tiny: TinyExperiment!
+
+    override func setUpWithError() throws {
+        dir = try makeTemporaryDirectory()
+        tiny = try TinyExperiment(in: dir)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// The run's meta.json as a dictionary.
+    func meta(_ id: String) throws -> [String: Any] {
+        let url = tiny.store.appendingPathComponent(id).appendingPathComponent("meta.json")
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
 }
