@@ -56,6 +56,13 @@ final class RunStoreTests: XCTestCase {
         }
     }
 
+    func testResolveInAMissingStoreSaysTheStoreIsMissing() throws {
+        let missing = RunStore(root: root.appendingPathComponent("absent"))
+        XCTAssertThrowsError(try missing.resolve("20261203T170102Z-x")) {
+            XCTAssertTrue("\($0)".contains("absent: no such run store folder"), "\($0)")
+        }
+    }
+
     func testMetricsLogHasOneHeaderAndTruncates() throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let url = root.appendingPathComponent("steps.csv")

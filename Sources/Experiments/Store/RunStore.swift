@@ -81,6 +81,7 @@ public struct RunStore {
             if FileManager.default.fileExists(atPath: RunFolder(url: asPath).meta.path) {
                 return RunFolder(url: asPath)
             }
+            try checkExists()
             throw CLIError.failure(
                 "no run '\(reference)' in store \(root.path) (\(folders.count) runs there)")
         default:
