@@ -39,7 +39,8 @@ extension GradientCheck {
     ///
     /// The loss's own gradient g is checked against differences of Σ per-sample losses at absolute
     /// steps 3e-2, 1e-2, 3e-3 with floor 1e-3. Layers must run in training or evaluation mode as
-    /// `context` says; parameters are perturbed in place and restored exactly.
+    /// `context` says; parameters are perturbed in place and restored exactly. Every layer's
+    /// `needsInputGradient` is set, so the first layer's input gradient is computed and checked too.
     public static func check(
         layers: [Layer], kinds: [String], input: Tensor, labels: [Int], loss: Loss, context: ForwardContext,
         rng: SplitMix64, steps: [Float] = defaultSteps, tolerance: Double = 1e-2, maxEntries: Int = 16
@@ -50,7 +51,10 @@ extension GradientCheck {
         var rng = rng
         // acts[i] is the input of layer i; acts[count] the output.
         var acts = [input]
-        for layer in layers { layer.releaseInput() }
+        for layer in layers {
+            layer.releaseInput()
+            layer.needsInputGradient = true
+        }
         var c = context
         for i in layers.indices {
             c.layerIndex = i

@@ -23,11 +23,13 @@ public enum GradientCheck {
 
     /// Checks one layer on `input` with the scalar loss L = Σ r·y for a fixed random r (so every
     /// output gets a distinct upstream gradient). At most `maxEntries` entries per tensor are
-    /// checked, chosen by `rng`; all of them when the tensor is smaller.
+    /// checked, chosen by `rng`; all of them when the tensor is smaller. Sets the
+    /// layer's `needsInputGradient`, since the input gradient is checked too.
     public static func check(
         _ layer: Layer, input: Tensor, context: ForwardContext = ForwardContext(training: true),
         step h: Float = 1e-2, floor: Double = 1e-3, maxEntries: Int = 64, rng: inout SplitMix64
     ) -> Result {
+        layer.needsInputGradient = true
         let probe = layer.forward(input, context: context)
         var upstream = Tensor(zeros: probe.shape)
         for i in 0..<upstream.count { upstream.storage[i] = rng.nextFloat(in: -1, 1) }

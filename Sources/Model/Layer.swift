@@ -35,8 +35,14 @@ public protocol Layer: AnyObject {
     var buffers: [Parameter] { get }
     /// Input [N, ...] → output [N, ...].
     func forward(_ input: Tensor, context: ForwardContext) -> Tensor
-    /// Gradient w.r.t. the last forward's output → gradient w.r.t. its input (same shape as input).
+    /// Gradient w.r.t. the last forward's output → gradient w.r.t. its input (same shape as input),
+    /// or `Tensor.empty` when `needsInputGradient` is false and the layer skipped that work.
     func backward(_ gradOutput: Tensor) -> Tensor
+    /// Whether `backward` must compute the input gradient (true by default). `Network` clears it
+    /// for its first layer, whose input is the data: nothing consumes that gradient. A layer may
+    /// then skip the work and return `Tensor.empty` (shape [0]) — never a zero or stale tensor
+    /// that could pass for a gradient; layers without a cheaper path ignore the flag.
+    var needsInputGradient: Bool { get set }
     /// A layer with the same configuration and copied parameter values, but its own caches and
     /// gradient buffers.
     func replica() -> Layer
@@ -49,6 +55,10 @@ extension Layer {
     public var parameters: [Parameter] { [] }
     public var buffers: [Parameter] { [] }
     public func releaseInput() {}
+    public var needsInputGradient: Bool {
+        get { true }
+        set {}  // always computed
+    }
 }
 
 extension Parameter {

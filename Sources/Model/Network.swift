@@ -46,6 +46,7 @@ public final class Network {
         self.layers = layers
         self.layerOutputShapes = shapes
         self.layerFlops = flops
+        layers.first?.needsInputGradient = false  // didSet does not run in init
     }
 
     private init(replicating other: Network) {
@@ -54,6 +55,15 @@ public final class Network {
         layers = other.layers.map { $0.replica() }
         layerOutputShapes = other.layerOutputShapes
         layerFlops = other.layerFlops
+        needsInputGradient = other.needsInputGradient
+        layers.first?.needsInputGradient = needsInputGradient
+    }
+
+    /// Whether `backward` returns dL/d(input). False after building (training never uses the
+    /// gradient w.r.t. the data, and the first convolution then skips its largest backward
+    /// product and col2im); replicas copy the setting. Set it to true to get that gradient.
+    public var needsInputGradient = false {
+        didSet { if !layers.isEmpty { layers[0].needsInputGradient = needsInputGradient } }
     }
 
     /// Per-sample output shape ([K] for a classifier).
@@ -117,16 +127,17 @@ public final class Network {
     }
 
     // Backward: dL/d(output) [N, K] → ... → dL/d(input) [N, C, H, W]; parameter gradients accumulate.
+    // Returns `Tensor.empty` instead of dL/d(input) when `needsInputGradient` is false.
     @discardableResult
     public func backward(_ gradOutput: Tensor) -> Tensor {
         backward(gradOutput, downToLayer: 0)
     }
 
     /// Backpropagates through layers `end...` (last to `end`) and returns the gradient w.r.t. the
-    /// input of layer `end`.
+    /// input of layer `end` (`Tensor.empty` for `end` 0 when `needsInputGradient` is false).
     public func backward(_ gradOutput: Tensor, downToLayer end: Int) -> Tensor {
         var g = gradOutput
         for layer in layers[end...].reversed() { g = layer.backward(g) }
-        return g
+        return end == 0 && !needsInputGradient ? .empty : g
     }
 }

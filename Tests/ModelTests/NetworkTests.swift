@@ -102,6 +102,45 @@ final class NetworkTests: XCTestCase {
         }
     }
 
+    /// The first layer skips its input gradient by default (backward returns `Tensor.empty`); the
+    /// parameter gradients are those of a network that does compute it, bit for bit; replicas
+    /// copy the setting; asking for the input gradient gives a real one.
+    func testFirstLayerSkipsItsInputGradientUnlessAsked() throws {
+        let specs: [LayerSpec] = [.conv(.init(outChannels: 3, kernel: 3, padding: 1)), .activation(.tanh),
+                                  .conv(.init(outChannels: 2, kernel: 3)), .flatten, .dense(.init(outputs: 4))]
+        let net = try Network(specs: specs, inputShape: [2, 6, 6], rng: SplitMix64(seed: 3))
+        XCTAssertFalse(net.needsInputGradient)
+        XCTAssertFalse(net.layers[0].needsInputGradient)
+        XCTAssertTrue(net.layers[2].needsInputGradient)
+        let full = net.replica()
+        XCTAssertFalse(full.layers[0].needsInputGradient)
+        full.needsInputGradient = true
+        XCTAssertTrue(full.layers[0].needsInputGradient)
+        XCTAssertTrue(full.replica().layers[0].needsInputGradient)
+
+        var rng = SplitMix64(seed: 4)
+        let x = randomTensor([3, 2, 6, 6], &rng)
+        let g = randomTensor([3, 4], &rng)
+        func backward(_ network: Network) -> Tensor {
+            network.zeroGradients()
+            _ = network.forward(x, context: train)
+            return network.backward(g)
+        }
+        let skipped = backward(net), computed = backward(full)
+        XCTAssertEqual(skipped.count, 0, "no input gradient: an empty tensor, not zeros")
+        XCTAssertEqual(computed.shape, [3, 2, 6, 6])
+        XCTAssertGreaterThan(computed.storage.map(abs).max()!, 0)
+        for (p, q) in zip(net.parameters, full.parameters) { XCTAssertEqual(p.grad, q.grad, p.name) }
+
+        // The computed input gradient matches the rest of the chain: layer 1's input gradient pulled
+        // back through layer 0 by a replica that computes it.
+        let first = net.layers[0].replica()
+        first.needsInputGradient = true
+        _ = first.forward(x, context: train)
+        _ = full.forward(x, context: train)
+        XCTAssertEqual(first.backward(full.backward(g, downToLayer: 1)), computed)
+    }
+
     func testProbabilitiesAreBatchedSoftmax() throws {
         let net = try Network(specs: [.conv(.init(outChannels: 2, kernel: 3)), .activation(.tanh), .flatten,
                                       .dense(.init(outputs: 3))], inputShape: [1, 4, 4], rng: SplitMix64(seed: 3))

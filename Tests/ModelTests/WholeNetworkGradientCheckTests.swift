@@ -80,6 +80,10 @@ final class WholeNetworkGradientCheckTests: XCTestCase {
             (self.inner, self.inputFactor, self.parameterFactor) = (inner, inputFactor, parameterFactor)
         }
         var kind: String { "wrong " + inner.kind }
+        var needsInputGradient: Bool {
+            get { inner.needsInputGradient }
+            set { inner.needsInputGradient = newValue }
+        }
         var parameters: [Parameter] { inner.parameters }
         func forward(_ input: Tensor, context: ForwardContext) -> Tensor { inner.forward(input, context: context) }
         func backward(_ gradOutput: Tensor) -> Tensor {
@@ -112,6 +116,16 @@ final class WholeNetworkGradientCheckTests: XCTestCase {
         XCTAssertFalse(wrongInput.passed)
         XCTAssertGreaterThan(wrongInput.layers[5].input, 0.03)
         for row in wrongInput.layers[6...] { XCTAssertLessThanOrEqual(row.maximum, 1e-2, "layer \(row.index)") }
+
+        // The first convolution's input gradient 5% too large: checked although a network's first
+        // layer skips it by default (the checker asks every layer for its input gradient).
+        layers = net.replica().layers
+        XCTAssertFalse(layers[0].needsInputGradient)
+        layers[0] = Wrong(layers[0], inputFactor: 1.05)
+        let wrongFirst = check(layers)
+        XCTAssertFalse(wrongFirst.passed)
+        XCTAssertGreaterThan(wrongFirst.layers[0].input, 0.03)
+        XCTAssertLessThanOrEqual(wrongFirst.layers[0].parameters, 1e-2)
 
         // The second convolution's weight and bias gradients 5% too small.
         layers = net.replica().layers

@@ -21,6 +21,10 @@ public final class Conv2D: Layer {
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
     private var gradColumns: [Float] = []
 
+    /// When false (`Network` clears it for its first layer), backward computes only the weight and
+    /// bias gradients — no Wᵀ·dy product, no col2im — and returns `Tensor.empty`.
+    public var needsInputGradient = true
+
     public var kind: String { "conv \(kernelHeight)×\(kernelWidth)" }
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
@@ -124,8 +128,9 @@ public final class Conv2D: Layer {
         precondition(gradOutput.shape == [n, outChannels, oh, ow],
                      "Conv2D backward expects \([n, outChannels, oh, ow]), got \(gradOutput.shape)")
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
-        var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
-        if gradColumns.count != k * p { gradColumns = [Float](repeating: 0, count: k * p) }
+        let inputGradient = needsInputGradient
+        var gradInput = inputGradient ? Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true) : .empty
+        if inputGradient && gradColumns.count != k * p { gradColumns = [Float](repeating: 0, count: k * p) }
         gradOutput.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { col in
                 withEffectiveWeight { wt in
@@ -137,6 +142,7 @@ public final class Conv2D: Layer {
                                     GEMM.multiply(transposeA: false, transposeB: true, m: outChannels, n: k, k: p,
                                                   a: dyN, lda: p, b: col.baseAddress! + s * k * p, ldb: p,
                                                   beta: 1, c: dw.baseAddress!, ldc: k)
+                                    guard inputGradient else { continue }
                                     GEMM.multiply(transposeA: true, transposeB: false, m: k, n: p, k: outChannels,
                                                   a: wt.baseAddress!, lda: k, b: dyN, ldb: p,
                                                   beta: 0, c: dcol.baseAddress!, ldc: p)
@@ -167,7 +173,7 @@ public final class Conv2D: Layer {
             let area = kernelHeight * kernelWidth
             for i in 0..<weight.grad.count where mask[i / area] == 0 { weight.grad.storage[i] = 0 }
         }
-        gradInputBuffer = gradInput
+        if inputGradient { gradInputBuffer = gradInput }
         return gradInput
     }
 
