@@ -20,6 +20,9 @@ public final class Conv2D: Layer {
     private var inputShape: [Int] = []
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
     private var gradColumns: [Float] = []
+    /// One sample's input maps with a zero border of `padding` (im2col's source), and the gradient
+    /// w.r.t. it (col2im's target); unused without padding.
+    var paddedInput: [Float] = [], paddedGradient: [Float] = []
 
     /// When false (`Network` clears it for its first layer), backward computes only the weight and
     /// bias gradients — no Wᵀ·dy product, no col2im — and returns `Tensor.empty`.
@@ -129,7 +132,8 @@ public final class Conv2D: Layer {
                      "Conv2D backward expects \([n, outChannels, oh, ow]), got \(gradOutput.shape)")
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
         let inputGradient = needsInputGradient
-        var gradInput = inputGradient ? Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true) : .empty
+        // col2im overwrites every element of each sample's gradient: no zero fill needed.
+        var gradInput = inputGradient ? Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: false) : .empty
         if inputGradient && gradColumns.count != k * p { gradColumns = [Float](repeating: 0, count: k * p) }
         gradOutput.storage.withUnsafeBufferPointer { dy in
             columns.withUnsafeBufferPointer { col in
@@ -160,10 +164,7 @@ public final class Conv2D: Layer {
                 bias.grad.storage.withUnsafeMutableBufferPointer { db in
                     for s in 0..<n {
                         for o in 0..<outChannels {
-                            var sum: Float = 0
-                            let base = (s * outChannels + o) * p
-                            for j in 0..<p { sum += dy[base + j] }
-                            db[o] += sum
+                            db[o] += Self.sum(dy.baseAddress! + (s * outChannels + o) * p, count: p)
                         }
                     }
                 }
@@ -187,6 +188,25 @@ public final class Conv2D: Layer {
         return copy
     }
 
+    /// Σ x[0..<count], in 16 interleaved partial sums (x[j] goes to sum j mod 16, which are then
+    /// added in a fixed order): independent additions the CPU overlaps, unlike one running sum.
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(x)
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        var j = 0
+        while j &+ 16 <= count {
+            a += raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self)
+            b += raw.loadUnaligned(fromByteOffset: (j &+ 8) &* 4, as: SIMD8<Float>.self)
+            j &+= 16
+        }
+        var total = (a + b).sum()
+        while j < count {
+            total += x[j]
+            j &+= 1
+        }
+        return total
+    }
+
     /// The weights the convolution uses: masked by the connection table, or the weights themselves.
     private func withEffectiveWeight<R>(_ body: (UnsafeBufferPointer<Float>) -> R) -> R {
         mask == nil ? weight.value.storage.withUnsafeBufferPointer(body) : effectiveWeight.withUnsafeBufferPointer(body)
@@ -200,76 +220,6 @@ public final class Conv2D: Layer {
         let area = kernelHeight * kernelWidth
         for i in 0..<effectiveWeight.count {
             effectiveWeight[i] = mask[i / area] * weight.value.storage[i]
-        }
-    }
-
-    /// Row (c, ki, kj), column (oy, ox) of the column matrix holds x[c, oy·s − p + ki, ox·s − p + kj]
-    /// (zero outside the image). The columns whose ix falls inside the image are found once per
-    /// kernel column, so the inner loop is a plain (stride 1: contiguous) copy without bounds tests.
-    private func im2col(_ x: UnsafePointer<Float>, height h: Int, width w: Int, outHeight oh: Int,
-                        outWidth ow: Int, into col: UnsafeMutablePointer<Float>) {
-        var row = 0
-        for c in 0..<inChannels {
-            for ki in 0..<kernelHeight {
-                for kj in 0..<kernelWidth {
-                    let dst = col + row * oh * ow
-                    let (first, last) = validColumns(offset: kj, width: w, outWidth: ow)
-                    for oy in 0..<oh {
-                        let iy = oy * stride - padding + ki
-                        let line = dst + oy * ow
-                        guard iy >= 0 && iy < h, first < last else {
-                            line.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        if first > 0 { line.update(repeating: 0, count: first) }
-                        let source = x + (c * h + iy) * w - padding + kj
-                        if stride == 1 {
-                            for ox in first..<last { line[ox] = source[ox] }  // rows are short: no memmove call
-                        } else {
-                            for ox in first..<last { line[ox] = source[ox * stride] }
-                        }
-                        if last < ow { (line + last).update(repeating: 0, count: ow - last) }
-                    }
-                    row += 1
-                }
-            }
-        }
-    }
-
-    /// The output columns ox in first..<last whose input column ox·s − p + kj lies in 0..<w.
-    @inline(__always)
-    private func validColumns(offset kj: Int, width w: Int, outWidth ow: Int) -> (Int, Int) {
-        let shift = padding - kj  // ix = ox·s − shift
-        let first = shift > 0 ? min(ow, (shift + stride - 1) / stride) : 0
-        let limit = w + shift  // ix < w  ⇔  ox·s < w + shift
-        let last = limit <= 0 ? 0 : min(ow, (limit + stride - 1) / stride)
-        return (first, max(first, last))
-    }
-
-    /// The adjoint of `im2col`: adds each column entry back to the input cell it came from, so cells
-    /// seen by several windows accumulate.
-    private func col2im(_ col: UnsafePointer<Float>, height h: Int, width w: Int, outHeight oh: Int,
-                        outWidth ow: Int, into x: UnsafeMutablePointer<Float>) {
-        var row = 0
-        for c in 0..<inChannels {
-            for ki in 0..<kernelHeight {
-                for kj in 0..<kernelWidth {
-                    let src = col + row * oh * ow
-                    let (first, last) = validColumns(offset: kj, width: w, outWidth: ow)
-                    for oy in 0..<oh {
-                        let iy = oy * stride - padding + ki
-                        guard iy >= 0 && iy < h else { continue }
-                        let target = x + (c * h + iy) * w - padding + kj
-                        let line = src + oy * ow
-                        if stride == 1 {
-                            for ox in first..<last { target[ox] += line[ox] }
-                        } else {
-                            for ox in first..<last { target[ox * stride] += line[ox] }
-                        }
-                    }
-                    row += 1
-                }
-            }
         }
     }
 }
