@@ -15,11 +15,14 @@ public final class Conv2D: Layer {
     private let mask: [Float]?
 
     // Forward cache, reused between calls of the same shape.
-    private var columns: [Float] = []       // [N, in·kh·kw, outH·outW]
+    /// One sample's column matrix [in·kh·kw, oH·oW], rebuilt by backward (one sample's columns stay
+    /// in the L2 cache; a whole chunk's did not) and reused there for dcolumns.
+    private var columns: [Float] = []
+    /// The last forward's input (backward rebuilds the columns from it); dropped by `releaseInput`.
+    private var input = Tensor.empty
     private var effectiveWeight: [Float] = []
     private var inputShape: [Int] = []
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
-    private var gradColumns: [Float] = []
     /// One sample's input maps with a zero border of `padding` (im2col's source), and the gradient
     /// w.r.t. it (col2im's target); unused without padding.
     var paddedInput: [Float] = [], paddedGradient: [Float] = []
@@ -93,8 +96,9 @@ public final class Conv2D: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "Conv2D kernel \(kernelHeight)×\(kernelWidth) larger than input \(input.shape)")
         inputShape = input.shape
+        self.input = input
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
-        if columns.count != n * k * p { columns = [Float](repeating: 0, count: n * k * p) }
+        if columns.count != k * p { columns = [Float](repeating: 0, count: k * p) }
         updateEffectiveWeight()
         var output = Tensor.take(&outputBuffer, shape: [n, outChannels, oh, ow], zeroed: false)
         input.storage.withUnsafeBufferPointer { x in
@@ -102,7 +106,7 @@ public final class Conv2D: Layer {
                 withEffectiveWeight { wt in
                     output.storage.withUnsafeMutableBufferPointer { y in
                         for s in 0..<n {
-                            let colN = col.baseAddress! + s * k * p
+                            let colN = col.baseAddress!
                             im2col(x.baseAddress! + s * inChannels * h * w, height: h, width: w,
                                    outHeight: oh, outWidth: ow, into: colN)
                             let yN = y.baseAddress! + s * outChannels * p
@@ -123,7 +127,9 @@ public final class Conv2D: Layer {
         return output
     }
 
-    // Backward: dy [N, out, oH, oW] → dW += dy_n · columns_nᵀ, db += Σ dy_n,
+    public func releaseInput() { input = .empty }
+
+    // Backward: dy [N, out, oH, oW] → columns_n = im2col(x_n), dW += dy_n · columns_nᵀ, db += Σ dy_n,
     //           dcolumns = Wᵀ · dy_n → col2im → dx [N, in, H, W]
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let n = inputShape[0], h = inputShape[2], w = inputShape[3]
@@ -134,17 +140,20 @@ public final class Conv2D: Layer {
         let inputGradient = needsInputGradient
         // col2im overwrites every element of each sample's gradient: no zero fill needed.
         var gradInput = inputGradient ? Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: false) : .empty
-        if inputGradient && gradColumns.count != k * p { gradColumns = [Float](repeating: 0, count: k * p) }
+        precondition(input.shape == inputShape, "Conv2D backward needs the forward input (released?)")
         gradOutput.storage.withUnsafeBufferPointer { dy in
-            columns.withUnsafeBufferPointer { col in
+            input.storage.withUnsafeBufferPointer { x in
                 withEffectiveWeight { wt in
                     weight.grad.storage.withUnsafeMutableBufferPointer { dw in
-                        gradColumns.withUnsafeMutableBufferPointer { dcol in
+                        columns.withUnsafeMutableBufferPointer { col in
                             gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                                let dcol = col
                                 for s in 0..<n {
                                     let dyN = dy.baseAddress! + s * outChannels * p
+                                    im2col(x.baseAddress! + s * inChannels * h * w, height: h, width: w,
+                                           outHeight: oh, outWidth: ow, into: col.baseAddress!)
                                     GEMM.multiply(transposeA: false, transposeB: true, m: outChannels, n: k, k: p,
-                                                  a: dyN, lda: p, b: col.baseAddress! + s * k * p, ldb: p,
+                                                  a: dyN, lda: p, b: col.baseAddress!, ldb: p,
                                                   beta: 1, c: dw.baseAddress!, ldc: k)
                                     guard inputGradient else { continue }
                                     GEMM.multiply(transposeA: true, transposeB: false, m: k, n: p, k: outChannels,
