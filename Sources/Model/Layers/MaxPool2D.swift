@@ -7,8 +7,10 @@
 public final class MaxPool2D: Layer {
     public let kernel: Int, stride: Int, padding: Int
     private var inputShape: [Int] = []
-    /// For each output cell, the flat input index of its winning cell.
+    /// For each output cell, the flat input index of its winning cell (general path).
     private var argmax: [Int32] = []
+    /// For each output cell, its winner's place in the 2×2 window (0 top left … 3 bottom right).
+    private var windowCells: [UInt8] = []
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "max pool \(kernel)×\(kernel)" }
@@ -34,16 +36,24 @@ public final class MaxPool2D: Layer {
         precondition(oh > 0 && ow > 0, "MaxPool2D window \(kernel)×\(kernel) larger than input \(input.shape)")
         inputShape = input.shape
         var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: false)
+        if isPairPool {
+            if windowCells.count != output.count { windowCells = [UInt8](repeating: 0, count: output.count) }
+            input.storage.withUnsafeBufferPointer { x in
+                output.storage.withUnsafeMutableBufferPointer { y in
+                    windowCells.withUnsafeMutableBufferPointer { cell in
+                        Self.maxPool2x2(x.baseAddress!, planes: n * c, height: h, width: w, outHeight: oh,
+                                        outWidth: ow, into: y.baseAddress!, cells: cell.baseAddress!)
+                    }
+                }
+            }
+            outputBuffer = output
+            return output
+        }
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let planeSize = h * w
         input.storage.withUnsafeBufferPointer { x in
             output.storage.withUnsafeMutableBufferPointer { y in
                 argmax.withUnsafeMutableBufferPointer { arg in
-                    if kernel == 2 && stride == 2 && padding == 0 {
-                        maxPool2x2(x.baseAddress!, planes: n * c, height: h, width: w, outHeight: oh, outWidth: ow,
-                                   into: y.baseAddress!, argmax: arg.baseAddress!)
-                        return
-                    }
                     var o = 0
                     for plane in 0..<(n * c) {
                         let base = plane * planeSize
@@ -75,8 +85,25 @@ public final class MaxPool2D: Layer {
 
     // Backward: dy [N, C, oH, oW] → dx [N, C, H, W]; each dy goes to its window's recorded argmax.
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(gradOutput.count == argmax.count,
-                     "MaxPool2D backward expects \(argmax.count) gradients, got shape \(gradOutput.shape)")
+        let outputs = isPairPool ? windowCells.count : argmax.count
+        precondition(gradOutput.count == outputs,
+                     "MaxPool2D backward expects \(outputs) gradients, got shape \(gradOutput.shape)")
+        if isPairPool {
+            let (h, w) = (inputShape[2], inputShape[3])
+            // Even sizes: the windows tile the plane and every dx cell is written, so no zero fill.
+            var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: h % 2 != 0 || w % 2 != 0)
+            gradOutput.storage.withUnsafeBufferPointer { dy in
+                gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                    windowCells.withUnsafeBufferPointer { cell in
+                        Self.unpool2x2(dy.baseAddress!, cells: cell.baseAddress!,
+                                       planes: inputShape[0] * inputShape[1], height: h, width: w,
+                                       into: dx.baseAddress!)
+                    }
+                }
+            }
+            gradInputBuffer = gradInput
+            return gradInput
+        }
         var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
         gradOutput.storage.withUnsafeBufferPointer { dy in
             gradInput.storage.withUnsafeMutableBufferPointer { dx in
@@ -87,24 +114,92 @@ public final class MaxPool2D: Layer {
         return gradInput
     }
 
-    /// The common 2×2, stride 2, unpadded case of `forward` without bounds tests: the same
-    /// comparisons in the same order (first maximum in row-major window order wins ties).
-    private func maxPool2x2(_ x: UnsafePointer<Float>, planes: Int, height h: Int, width w: Int, outHeight oh: Int,
-                            outWidth ow: Int, into y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
-        var o = 0
+    /// The common 2×2, stride 2, unpadded case.
+    private var isPairPool: Bool { kernel == 2 && stride == 2 && padding == 0 }
+
+    /// 2×2 stride-2 forward on SIMD vectors of four windows: the same strict `>` comparisons in the
+    /// same order as the general path (cells a b / c d; the first maximum in row-major order wins
+    /// ties; a NaN never replaces the current best). Stores the winner's window cell (0 a, 1 b, 2 c,
+    /// 3 d) instead of a flat index. A row whose width is not a multiple of four ends with a block
+    /// that overlaps the previous one (it recomputes the same values).
+    private static func maxPool2x2(_ x: UnsafePointer<Float>, planes: Int, height h: Int, width w: Int,
+                                   outHeight oh: Int, outWidth ow: Int, into y: UnsafeMutablePointer<Float>,
+                                   cells: UnsafeMutablePointer<UInt8>) {
         for plane in 0..<planes {
-            let base = plane * h * w
             for oy in 0..<oh {
-                let top = base + 2 * oy * w
-                for ox in 0..<ow {
-                    let i0 = top + 2 * ox, i1 = i0 + 1, i2 = i0 + w, i3 = i2 + 1
-                    var best = x[i0], bestIndex = i0
-                    if x[i1] > best { best = x[i1]; bestIndex = i1 }
-                    if x[i2] > best { best = x[i2]; bestIndex = i2 }
-                    if x[i3] > best { best = x[i3]; bestIndex = i3 }
-                    y[o] = best
-                    argmax[o] = Int32(bestIndex)
-                    o += 1
+                let top = x + plane * h * w + 2 * oy * w, bottom = top + w
+                let row = (plane * oh + oy) * ow
+                guard ow >= 4 else {
+                    for ox in 0..<ow {
+                        let a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1]
+                        var best = a, winner: UInt8 = 0
+                        if b > best { best = b; winner = 1 }
+                        if c > best { best = c; winner = 2 }
+                        if d > best { best = d; winner = 3 }
+                        y[row + ox] = best
+                        cells[row + ox] = winner
+                    }
+                    continue
+                }
+                var ox = 0
+                while true {
+                    let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
+                    let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
+                    var best = upper.evenHalf, winner = SIMD4<Int32>(repeating: 0)
+                    let b = upper.oddHalf, c = lower.evenHalf, d = lower.oddHalf
+                    let bWins = b .> best
+                    best.replace(with: b, where: bWins)
+                    winner.replace(with: 1, where: bWins)
+                    let cWins = c .> best
+                    best.replace(with: c, where: cWins)
+                    winner.replace(with: 2, where: cWins)
+                    let dWins = d .> best
+                    best.replace(with: d, where: dWins)
+                    winner.replace(with: 3, where: dWins)
+                    UnsafeMutableRawPointer(y + row + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(cells + row + ox)
+                        .storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: winner), as: SIMD4<UInt8>.self)
+                    if ox == ow - 4 { break }
+                    ox = min(ox + 4, ow - 4)
+                }
+            }
+        }
+    }
+
+    /// 2×2 stride-2 backward: writes every cell of each window (dy at the winner, 0 elsewhere), four
+    /// windows at a time like the forward. With an odd height or width the last row or column
+    /// belongs to no window; `dx` arrives zeroed then.
+    private static func unpool2x2(_ dy: UnsafePointer<Float>, cells: UnsafePointer<UInt8>, planes: Int,
+                                  height h: Int, width w: Int, into dx: UnsafeMutablePointer<Float>) {
+        let oh = h / 2, ow = w / 2
+        for plane in 0..<planes {
+            for oy in 0..<oh {
+                let top = dx + plane * h * w + 2 * oy * w, bottom = top + w
+                let row = (plane * oh + oy) * ow
+                guard ow >= 4 else {
+                    for ox in 0..<ow {
+                        let v = dy[row + ox], k = cells[row + ox]
+                        top[2 * ox] = k == 0 ? v : 0
+                        top[2 * ox + 1] = k == 1 ? v : 0
+                        bottom[2 * ox] = k == 2 ? v : 0
+                        bottom[2 * ox + 1] = k == 3 ? v : 0
+                    }
+                    continue
+                }
+                var ox = 0
+                while true {
+                    let g = UnsafeRawPointer(dy + row + ox).loadUnaligned(as: SIMD4<Float>.self)
+                    let k = SIMD4<Int32>(truncatingIfNeeded:
+                        UnsafeRawPointer(cells + row + ox).loadUnaligned(as: SIMD4<UInt8>.self))
+                    let zero = SIMD4<Float>(repeating: 0)
+                    let a = zero.replacing(with: g, where: k .== 0), b = zero.replacing(with: g, where: k .== 1)
+                    let c = zero.replacing(with: g, where: k .== 2), d = zero.replacing(with: g, where: k .== 3)
+                    UnsafeMutableRawPointer(top + 2 * ox).storeBytes(
+                        of: SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]), as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(bottom + 2 * ox).storeBytes(
+                        of: SIMD8(c[0], d[0], c[1], d[1], c[2], d[2], c[3], d[3]), as: SIMD8<Float>.self)
+                    if ox == ow - 4 { break }
+                    ox = min(ox + 4, ow - 4)
                 }
             }
         }
