@@ -1,14 +1,16 @@
 import Dispatch
+import Synchronization
 import WorkbenchRandom
 
 /// Runs training steps and evaluations on a network, bit-identically for any number of threads.
 ///
 /// Determinism design: each batch is split into chunks of a FIXED size (`chunkSize`, independent of
-/// the thread count). Chunk c always runs on replica c (own caches and gradients, parameter values
-/// copied from the master network), with dropout randomness derived from (seed, step, c). Worker
-/// threads only decide *when* a chunk runs, never what it computes. Chunk gradients are then summed
-/// into the master gradients in chunk order and divided by the batch size, so 1, 2 or 8 threads
-/// produce the same bits. The batch loss is the sum of per-sample losses in sample order / N.
+/// the thread count). Chunk c always runs on replica c (own caches and gradients; parameter values
+/// shared read-only with the master network during the step and let go before the optimizer writes
+/// them), with dropout randomness derived from (seed, step, c). Worker threads only decide *when*
+/// a chunk runs (each takes the next unstarted chunk), never what it computes. Chunk gradients are
+/// then summed into the master gradients in chunk order and divided by the batch size, so 1, 2 or 8
+/// threads produce the same bits. The batch loss is the sum of per-sample losses in sample order / N.
 ///
 /// Batch normalisation: each chunk normalises with its own statistics (data-parallel BN without
 /// synchronisation, as PyTorch's `DataParallel`), so results depend on `chunkSize` but not on the
@@ -38,6 +40,9 @@ public final class Trainer {
     private final class Chunk {
         let replica: Network
         let parameters: [Parameter]
+        /// Parameters and buffers, in the order of the master's `values`.
+        let values: [Parameter]
+        var inputShape: [Int] = []
         var input = Tensor.empty
         var outputGradient = Tensor.empty
         var losses: [Float] = []
@@ -46,11 +51,15 @@ public final class Trainer {
         init(replica: Network) {
             self.replica = replica
             parameters = replica.parameters
+            values = parameters + replica.buffers
         }
     }
 
     private var slots: [Chunk] = []
     private lazy var masterParameters = network.parameters
+    private lazy var masterValues = masterParameters + network.buffers
+    /// The next chunk a worker takes in `runChunks`.
+    private let nextChunk = Atomic<Int>(0)
 
     /// What one training step or evaluation measured.
     public struct BatchResult: Equatable, Sendable {
@@ -83,37 +92,24 @@ public final class Trainer {
         let chunks = chunkCount(n)
         prepare(chunks: chunks)
         let step = self.step
+        shareValues(slots: chunks)
         runChunks(chunks) { c in
             let slot = self.slots[c]
-            slot.replica.copyValues(from: self.network)
-            slot.replica.zeroGradients()
+            for parameter in slot.parameters { parameter.zeroGrad() }
             let context = ForwardContext(
                 training: true, random: self.random.derived(RandomStream.dropout.rawValue, UInt64(step), UInt64(c)))
             self.runForward(slot: c, samples: self.chunkRange(c, of: n, chunks: chunks), images: images,
                             labels: labels, loss: loss, context: context)
             slot.replica.backward(slot.outputGradient)
         }
-        // Fixed-order reduction: master = (chunk 0 + chunk 1 + ...) / N.
-        for (j, master) in masterParameters.enumerated() {
-            master.grad.storage.withUnsafeMutableBufferPointer { g in
-                g.update(repeating: 0)
-                for c in 0..<chunks {
-                    slots[c].parameters[j].grad.storage.withUnsafeBufferPointer { r in
-                        for i in 0..<g.count { g[i] += r[i] }
-                    }
-                }
-                let size = Float(n)
-                for i in 0..<g.count { g[i] /= size }
-            }
-        }
+        releaseValues(slots: chunks)
+        reduceGradients(chunks: chunks, batchSize: n)
         mergeBatchNormStatistics(chunks: chunks)
         let norm: Float
         if let maxNorm = maxGradientNorm {
             norm = clipGradientNorm(masterParameters, maxNorm: maxNorm)
         } else {
-            var squares = 0.0
-            for p in masterParameters { for g in p.grad.storage { squares += Double(g) * Double(g) } }
-            norm = Float(squares.squareRoot())
+            norm = Float(gradientSumOfSquares(masterParameters).squareRoot())
         }
         optimizer.step(masterParameters, learningRate: learningRate)
         self.step += 1
@@ -134,7 +130,8 @@ public final class Trainer {
         // summed in sample order, so the result does not depend on the grouping.
         let group = min(chunks, 4 * threads)
         prepare(chunks: group)
-        for slot in slots.prefix(group) { slot.replica.copyValues(from: network) }
+        shareValues(slots: group)
+        defer { releaseValues(slots: group) }
         var total = 0.0, correct = 0
         for first in stride(from: 0, to: chunks, by: group) {
             let count = min(group, chunks - first)
@@ -167,14 +164,59 @@ public final class Trainer {
         while slots.count < chunks { slots.append(Chunk(replica: network.replica())) }
     }
 
-    /// Runs `body(c)` for every chunk, on `threads` workers taking chunks c ≡ worker (mod threads).
-    private func runChunks(_ chunks: Int, _ body: @escaping (Int) -> Void) {
+    /// Runs `body(c)` for every chunk on `threads` workers; each worker takes the next chunk nobody
+    /// has started, so a worker held up by other work on the machine does not hold up the rest.
+    private func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
         let workers = min(threads, chunks)
         if workers == 1 {
             for c in 0..<chunks { body(c) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for c in stride(from: worker, to: chunks, by: workers) { body(c) }
+            nextChunk.store(0, ordering: .relaxed)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { break }
+                    body(c)
+                }
+            }
+        }
+    }
+
+    /// Lets the first `slots` replicas read the master's parameter and buffer values (no copy).
+    private func shareValues(slots count: Int) {
+        for slot in slots.prefix(count) {
+            for (mine, master) in zip(slot.values, masterValues) {
+                precondition(mine.value.count == 0 || mine.value.shape == master.value.shape,
+                             "Trainer: replica \(mine.name) has shape \(mine.value.shape), master \(master.value.shape)")
+                mine.value = master.value
+            }
+        }
+    }
+
+    /// Drops the replicas' references to the master's values, so the optimizer updates them in place
+    /// (a reference left behind would make copy-on-write duplicate every parameter each step).
+    private func releaseValues(slots count: Int) {
+        for slot in slots.prefix(count) { for mine in slot.values { mine.value = .empty } }
+    }
+
+    /// Fixed-order reduction: master gradient = (chunk 0 + chunk 1 + ...) / N, element-wise, the
+    /// chunks added in chunk order starting from +0 whatever the thread count.
+    private func reduceGradients(chunks: Int, batchSize n: Int) {
+        let size = Float(n)
+        for (j, master) in masterParameters.enumerated() {
+            master.grad.storage.withUnsafeMutableBufferPointer { g in
+                let count = g.count
+                for c in 0..<chunks {
+                    slots[c].parameters[j].grad.storage.withUnsafeBufferPointer { r in
+                        precondition(r.count == count, "Trainer: chunk gradient of \(master.name) has \(r.count) values, expected \(count)")
+                        if c == 0 {
+                            for i in 0..<count { g[i] = 0 + r[i] }
+                        } else {
+                            for i in 0..<count { g[i] += r[i] }
+                        }
+                    }
+                }
+                for i in 0..<count { g[i] /= size }
             }
         }
     }
@@ -186,7 +228,8 @@ public final class Trainer {
         let slot = slots[s]
         let start = samples.lowerBound, end = samples.upperBound
         let size = network.inputSize
-        var input = Tensor.take(&slot.input, shape: [end - start] + network.inputShape, zeroed: false)
+        if slot.inputShape.first != end - start { slot.inputShape = [end - start] + network.inputShape }
+        var input = Tensor.take(&slot.input, shape: slot.inputShape, zeroed: false)
         input.storage.withUnsafeMutableBufferPointer { dst in
             images.withUnsafeBufferPointer { src in
                 dst.baseAddress!.update(from: src.baseAddress! + start * size, count: (end - start) * size)

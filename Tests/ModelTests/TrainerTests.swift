@@ -69,6 +69,31 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(results[0].0["layers.1.running_mean"], Tensor(zeros: [4]), "BN statistics were merged")
     }
 
+    /// Replicas read the master's parameter values without copying them and let go before the
+    /// optimizer step, so the optimizer updates the master's storage in place: a reference left
+    /// behind would make copy-on-write move every parameter to new memory each step.
+    func testOptimizerUpdatesMasterValuesInPlace() throws {
+        let net = try smallNetwork()
+        let trainer = Trainer(network: net, threads: 2, chunkSize: 8, random: SplitMix64(seed: 5))
+        func addresses() -> [UnsafeRawPointer?] {
+            net.parameters.map { $0.value.storage.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        }
+        let optimizer = SGD(momentum: 0.9)
+        let (images, labels) = smallBatch(37, seed: 4)
+        trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(), optimizer: optimizer,
+                          learningRate: 1e-2)
+        // A deep copy: keeping the arrays themselves would be a reference that forces a copy.
+        let before = addresses(), values = net.parameters.map { $0.value.storage.map { $0 } }
+        trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(), optimizer: optimizer,
+                          learningRate: 1e-2)
+        XCTAssertNotEqual(net.parameters.map(\.value.storage), values, "the step changed the weights")
+        XCTAssertEqual(addresses(), before)
+        _ = trainer.evaluate(images: images, labels: labels, loss: SoftmaxCrossEntropy())
+        trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(), optimizer: optimizer,
+                          learningRate: 1e-2)
+        XCTAssertEqual(addresses(), before, "after an evaluation too")
+    }
+
     /// Without batch norm and dropout, chunking must not change the mathematics: the chunked,
     /// reduced gradient equals one forward/backward over the whole batch divided by N.
     func testChunkedGradientEqualsWholeBatchGradient() throws {
