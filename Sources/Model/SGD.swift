@@ -32,20 +32,30 @@ public final class SGD: Optimizer {
 
     public func step(_ parameters: [Parameter], learningRate: Float) {
         state.step += 1
+        let momentum = self.momentum, nesterov = self.nesterov, weightDecay = self.weightDecay
+        let keep = 1 - dampening
         for parameter in parameters {
             guard momentum != 0 else {
                 parameter.withValueAndGradient { w, g in
-                    for i in 0..<w.count { w[i] -= learningRate * (g[i] + weightDecay * w[i]) }
+                    let wp = w.baseAddress!, gp = g.baseAddress!
+                    FloatBlocks.forEach(count: w.count) { i, n in
+                        let weight = FloatBlocks.load(wp, i, n), gradient = FloatBlocks.load(gp, i, n)
+                        FloatBlocks.store(weight - learningRate * (gradient + weightDecay * weight), wp, i, n)
+                    }
                 }
                 continue
             }
             var (buffer, isNew) = state.take("momentum_buffer", of: parameter)
             buffer.storage.withUnsafeMutableBufferPointer { b in
                 parameter.withValueAndGradient { w, g in
-                    for i in 0..<w.count {
-                        let gradient = g[i] + weightDecay * w[i]
-                        b[i] = isNew ? gradient : momentum * b[i] + (1 - dampening) * gradient
-                        w[i] -= learningRate * (nesterov ? gradient + momentum * b[i] : b[i])
+                    let wp = w.baseAddress!, gp = g.baseAddress!, bp = b.baseAddress!
+                    FloatBlocks.forEach(count: w.count) { i, n in
+                        let weight = FloatBlocks.load(wp, i, n)
+                        let gradient = FloatBlocks.load(gp, i, n) + weightDecay * weight
+                        let velocity = isNew ? gradient : momentum * FloatBlocks.load(bp, i, n) + keep * gradient
+                        FloatBlocks.store(velocity, bp, i, n)
+                        let update = nesterov ? gradient + momentum * velocity : velocity
+                        FloatBlocks.store(weight - learningRate * update, wp, i, n)
                     }
                 }
             }

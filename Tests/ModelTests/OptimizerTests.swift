@@ -86,6 +86,55 @@ final class OptimizerTests: XCTestCase {
             referenceSGD(momentum: 0.9, dampening: 0, nesterov: true, decay: 0.05))
     }
 
+    /// The SGD step runs eight lanes at a time with a padded last block; on a parameter of 19
+    /// values (two whole blocks and a tail of three) it must give exactly the bits of the scalar
+    /// rule written out in Float with the same operations in the same order.
+    func testSGDBlocksMatchScalarRuleBitForBit() {
+        let configs: [(momentum: Float, dampening: Float, nesterov: Bool, decay: Float)] = [
+            (0, 0, false, 0.01), (0.9, 0, false, 0), (0.8, 0.3, false, 0.1), (0.9, 0, true, 0.05),
+        ]
+        for config in configs {
+            let optimizer = SGD(momentum: config.momentum, dampening: config.dampening, nesterov: config.nesterov,
+                                weightDecay: config.decay)
+            var w: [Float] = (0..<19).map { Float($0) * 0.37 - 3.1 }
+            var b = [Float](repeating: 0, count: 19)
+            let parameter = Parameter(name: "p", value: Tensor(shape: [19], storage: w))
+            for step in 0..<3 {
+                let grad: [Float] = (0..<19).map { Float(($0 * 7 + step * 5) % 11) * 0.13 - 0.6 }
+                let rate: Float = [0.1, 0.05, 0.02][step]
+                parameter.grad = Tensor(shape: [19], storage: grad)
+                optimizer.step([parameter], learningRate: rate)
+                for i in 0..<19 {
+                    let g = grad[i] + config.decay * w[i]
+                    if config.momentum == 0 {
+                        w[i] = w[i] - rate * g
+                    } else {
+                        b[i] = step == 0 ? g : config.momentum * b[i] + (1 - config.dampening) * g
+                        w[i] = w[i] - rate * (config.nesterov ? g + config.momentum * b[i] : b[i])
+                    }
+                }
+                XCTAssertEqual(parameter.value.storage, w, "\(config) step \(step + 1)")
+            }
+        }
+    }
+
+    /// The global norm sums squares in eight interleaved partial sums across parameters of any
+    /// size; with small integers every partial sum is exact, so any element dropped or counted
+    /// twice would show.
+    func testGradientSumOfSquaresCountsEveryElementOnce() {
+        var expected = 0.0
+        var parameters: [Parameter] = []
+        for (k, size) in [3, 13, 1, 20, 8].enumerated() {
+            let values = (0..<size).map { Float(($0 * 5 + k * 3) % 9) - 4 }
+            expected += values.reduce(0.0) { $0 + Double($1) * Double($1) }
+            let p = Parameter(name: "p\(k)", value: Tensor(zeros: [size]))
+            p.grad = Tensor(shape: [size], storage: values)
+            parameters.append(p)
+        }
+        XCTAssertEqual(gradientSumOfSquares(parameters), expected)
+        XCTAssertEqual(gradientSumOfSquares([]), 0)
+    }
+
     // MARK: RMSprop
 
     private func referenceRMSprop(
