@@ -25,12 +25,14 @@ public final class Dense: Layer {
                      "Dense expects [N, \(inputs)] (or [N, C, H, W] with C·H·W = \(inputs)), got \(input.shape)")
         self.input = input
         var output = Tensor.take(&outputBuffer, shape: [n, outputs], zeroed: false)
-        if let bias {
-            for s in 0..<n { for o in 0..<outputs { output.storage[s * outputs + o] = bias.value.storage[o] } }
-        }
+        let outputs = self.outputs
         input.storage.withUnsafeBufferPointer { x in
             weight.value.storage.withUnsafeBufferPointer { wt in
                 output.storage.withUnsafeMutableBufferPointer { y in
+                    // Bias fused: every row starts as b, then the product is added with beta 1.
+                    bias?.value.storage.withUnsafeBufferPointer { b in
+                        for s in 0..<n { (y.baseAddress! + s * outputs).update(from: b.baseAddress!, count: outputs) }
+                    }
                     GEMM.multiply(transposeA: false, transposeB: true, m: n, n: outputs, k: inputs,
                                   a: x.baseAddress!, lda: inputs, b: wt.baseAddress!, ldb: inputs,
                                   beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputs)
@@ -65,7 +67,16 @@ public final class Dense: Layer {
             }
         }
         if let bias {
-            for s in 0..<n { for o in 0..<outputs { bias.grad.storage[o] += gradOutput.storage[s * outputs + o] } }
+            // db[o] += Σ_n dy[n, o], samples in order (the inner loop over o vectorises).
+            let outputs = self.outputs
+            gradOutput.storage.withUnsafeBufferPointer { dy in
+                bias.grad.storage.withUnsafeMutableBufferPointer { db in
+                    for s in 0..<n {
+                        let row = dy.baseAddress! + s * outputs
+                        for o in 0..<outputs { db[o] += row[o] }
+                    }
+                }
+            }
         }
         gradInputBuffer = gradInput
         return gradInput
