@@ -199,25 +199,43 @@ public final class Trainer {
         for slot in slots.prefix(count) { for mine in slot.values { mine.value = .empty } }
     }
 
-    /// Fixed-order reduction: master gradient = (chunk 0 + chunk 1 + ...) / N, element-wise, the
-    /// chunks added in chunk order starting from +0 whatever the thread count.
+    /// Fixed-order reduction: master gradient = (+0 + chunk 0 + chunk 1 + ...) / N, element-wise,
+    /// the chunks added in chunk order whatever the thread count; one pass over memory, eight
+    /// floats at a time.
     private func reduceGradients(chunks: Int, batchSize n: Int) {
         let size = Float(n)
+        var sources: [UnsafePointer<Float>] = []
+        sources.reserveCapacity(chunks)
         for (j, master) in masterParameters.enumerated() {
-            master.grad.storage.withUnsafeMutableBufferPointer { g in
-                let count = g.count
-                for c in 0..<chunks {
-                    slots[c].parameters[j].grad.storage.withUnsafeBufferPointer { r in
-                        precondition(r.count == count, "Trainer: chunk gradient of \(master.name) has \(r.count) values, expected \(count)")
-                        if c == 0 {
-                            for i in 0..<count { g[i] = 0 + r[i] }
-                        } else {
-                            for i in 0..<count { g[i] += r[i] }
-                        }
+            let count = master.grad.count
+            sources.removeAll(keepingCapacity: true)
+            withChunkGradients(of: j, from: 0, chunks: chunks, count: count, &sources) { sources in
+                master.grad.storage.withUnsafeMutableBufferPointer { g in
+                    let target = g.baseAddress!
+                    var i = 0
+                    while i < count {  // not FloatBlocks.forEach: this body was not inlined there
+                        let lanes = min(8, count - i)
+                        var sum = SIMD8<Float>(repeating: 0) + FloatBlocks.load(sources[0], i, lanes)
+                        for c in 1..<sources.count { sum += FloatBlocks.load(sources[c], i, lanes) }
+                        FloatBlocks.store(sum / size, target, i, lanes)
+                        i += 8
                     }
                 }
-                for i in 0..<count { g[i] /= size }
             }
+        }
+    }
+
+    /// Calls `body` with pointers to parameter j's gradient in chunks 0..<chunks (collected into
+    /// `sources` one nested buffer access per chunk, so every pointer stays valid during `body`).
+    private func withChunkGradients(of j: Int, from c: Int, chunks: Int, count: Int,
+                                    _ sources: inout [UnsafePointer<Float>],
+                                    _ body: ([UnsafePointer<Float>]) -> Void) {
+        guard c < chunks else { return body(sources) }
+        let parameter = slots[c].parameters[j]
+        parameter.grad.storage.withUnsafeBufferPointer { r in
+            precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
+            sources.append(r.baseAddress!)
+            withChunkGradients(of: j, from: c + 1, chunks: chunks, count: count, &sources, body)
         }
     }
 
