@@ -47,6 +47,7 @@ public final class Network {
         self.layerOutputShapes = shapes
         self.layerFlops = flops
         layers.first?.needsInputGradient = false  // didSet does not run in init
+        Network.fuseReLUIntoMaxPool(layers)
     }
 
     private init(replicating other: Network) {
@@ -57,6 +58,7 @@ public final class Network {
         layerFlops = other.layerFlops
         needsInputGradient = other.needsInputGradient
         layers.first?.needsInputGradient = needsInputGradient
+        Network.fuseReLUIntoMaxPool(layers)
     }
 
     /// Whether `backward` returns dL/d(input). False after building (training never uses the

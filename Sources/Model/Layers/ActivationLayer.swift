@@ -60,11 +60,18 @@ public final class ActivationLayer: Layer {
 
     public var kind: String { activation.name }
 
+    /// Set by `Network` on a ReLU directly followed by a 2×2 stride-2 max pool, which then applies
+    /// the rectification to its four times smaller output (`MaxPool2D.appliesReLU`). This layer's
+    /// forward and backward then pass their argument through unchanged (no pass over memory); the
+    /// pair's output and gradients are those of ReLU then pool.
+    public internal(set) var isAppliedByNextLayer = false
+
     public init(_ activation: Activation) { self.activation = activation }
 
     // Forward: x [N, ...] → y = f(x), same shape.
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         self.input = input
+        if isAppliedByNextLayer { return input }
         var y = Tensor.take(&output, shape: input.shape, zeroed: false)
         let activation = self.activation
         input.storage.withUnsafeBufferPointer { x in
@@ -84,6 +91,7 @@ public final class ActivationLayer: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.shape == input.shape,
                      "\(activation.name) backward expects \(input.shape), got \(gradOutput.shape)")
+        if isAppliedByNextLayer { return gradOutput }
         var dx = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: false)
         let activation = self.activation
         gradOutput.storage.withUnsafeBufferPointer { dy in

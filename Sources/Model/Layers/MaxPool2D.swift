@@ -9,8 +9,14 @@ public final class MaxPool2D: Layer {
     private var inputShape: [Int] = []
     /// For each output cell, the flat input index of its winning cell (general path).
     private var argmax: [Int32] = []
-    /// For each output cell, its winner's place in the 2×2 window (0 top left … 3 bottom right).
+    /// For each output cell, its winner's place in the 2×2 window (0 top left … 3 bottom right;
+    /// 4 when `appliesReLU` clamped the output to 0).
     private var windowCells: [UInt8] = []
+    /// Set by `Network` when a ReLU directly precedes this 2×2 stride-2 pool: the ReLU then passes
+    /// its input through and this pool outputs max(0, max of window) — the same value as the max of
+    /// the rectified window — and routes the gradient as ReLU-then-pool would (see
+    /// `Network.fuseReLUIntoMaxPool`).
+    public internal(set) var appliesReLU = false
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
 
     public var kind: String { "max pool \(kernel)×\(kernel)" }
@@ -42,7 +48,8 @@ public final class MaxPool2D: Layer {
                 output.storage.withUnsafeMutableBufferPointer { y in
                     windowCells.withUnsafeMutableBufferPointer { cell in
                         Self.maxPool2x2(x.baseAddress!, planes: n * c, height: h, width: w, outHeight: oh,
-                                        outWidth: ow, into: y.baseAddress!, cells: cell.baseAddress!)
+                                        outWidth: ow, into: y.baseAddress!, cells: cell.baseAddress!,
+                                        rectify: appliesReLU)
                     }
                 }
             }
@@ -115,16 +122,20 @@ public final class MaxPool2D: Layer {
     }
 
     /// The common 2×2, stride 2, unpadded case.
-    private var isPairPool: Bool { kernel == 2 && stride == 2 && padding == 0 }
+    var isPairPool: Bool { kernel == 2 && stride == 2 && padding == 0 }
 
     /// 2×2 stride-2 forward on SIMD vectors of four windows: the same strict `>` comparisons in the
     /// same order as the general path (cells a b / c d; the first maximum in row-major order wins
     /// ties; a NaN never replaces the current best). Stores the winner's window cell (0 a, 1 b, 2 c,
     /// 3 d) instead of a flat index. A row whose width is not a multiple of four ends with a block
     /// that overlaps the previous one (it recomputes the same values).
+    ///
+    /// With `rectify`, a window whose maximum is not > 0 outputs +0 and cell 4: exactly the output
+    /// of max-pooling max(x, 0) (a window of rectified zeros gives +0; otherwise the first positive
+    /// maximum is the first maximum). Only a NaN cell can make the two differ.
     private static func maxPool2x2(_ x: UnsafePointer<Float>, planes: Int, height h: Int, width w: Int,
                                    outHeight oh: Int, outWidth ow: Int, into y: UnsafeMutablePointer<Float>,
-                                   cells: UnsafeMutablePointer<UInt8>) {
+                                   cells: UnsafeMutablePointer<UInt8>, rectify: Bool) {
         for plane in 0..<planes {
             for oy in 0..<oh {
                 let top = x + plane * h * w + 2 * oy * w, bottom = top + w
@@ -136,6 +147,7 @@ public final class MaxPool2D: Layer {
                         if b > best { best = b; winner = 1 }
                         if c > best { best = c; winner = 2 }
                         if d > best { best = d; winner = 3 }
+                        if rectify && !(best > 0) { best = 0; winner = 4 }
                         y[row + ox] = best
                         cells[row + ox] = winner
                     }
@@ -156,6 +168,11 @@ public final class MaxPool2D: Layer {
                     let dWins = d .> best
                     best.replace(with: d, where: dWins)
                     winner.replace(with: 3, where: dWins)
+                    if rectify {
+                        let clamped = .!(best .> 0)
+                        best.replace(with: 0, where: clamped)
+                        winner.replace(with: 4, where: clamped)
+                    }
                     UnsafeMutableRawPointer(y + row + ox).storeBytes(of: best, as: SIMD4<Float>.self)
                     UnsafeMutableRawPointer(cells + row + ox)
                         .storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: winner), as: SIMD4<UInt8>.self)
@@ -168,7 +185,9 @@ public final class MaxPool2D: Layer {
 
     /// 2×2 stride-2 backward: writes every cell of each window (dy at the winner, 0 elsewhere), four
     /// windows at a time like the forward. With an odd height or width the last row or column
-    /// belongs to no window; `dx` arrives zeroed then.
+    /// belongs to no window; `dx` arrives zeroed then. Cell 4 (clamped by the fused ReLU) gives the
+    /// first cell dy·0, as ReLU-then-pool does (the pool picks the first of four zeros, the ReLU
+    /// multiplies by its derivative 0).
     private static func unpool2x2(_ dy: UnsafePointer<Float>, cells: UnsafePointer<UInt8>, planes: Int,
                                   height h: Int, width w: Int, into dx: UnsafeMutablePointer<Float>) {
         let oh = h / 2, ow = w / 2
@@ -178,7 +197,8 @@ public final class MaxPool2D: Layer {
                 let row = (plane * oh + oy) * ow
                 guard ow >= 4 else {
                     for ox in 0..<ow {
-                        let v = dy[row + ox], k = cells[row + ox]
+                        var v = dy[row + ox], k = cells[row + ox]
+                        if k == 4 { v = v * 0; k = 0 }
                         top[2 * ox] = k == 0 ? v : 0
                         top[2 * ox + 1] = k == 1 ? v : 0
                         bottom[2 * ox] = k == 2 ? v : 0
@@ -188,9 +208,12 @@ public final class MaxPool2D: Layer {
                 }
                 var ox = 0
                 while true {
-                    let g = UnsafeRawPointer(dy + row + ox).loadUnaligned(as: SIMD4<Float>.self)
-                    let k = SIMD4<Int32>(truncatingIfNeeded:
+                    var g = UnsafeRawPointer(dy + row + ox).loadUnaligned(as: SIMD4<Float>.self)
+                    var k = SIMD4<Int32>(truncatingIfNeeded:
                         UnsafeRawPointer(cells + row + ox).loadUnaligned(as: SIMD4<UInt8>.self))
+                    let clamped = k .== 4
+                    g.replace(with: g * 0, where: clamped)
+                    k.replace(with: 0, where: clamped)
                     let zero = SIMD4<Float>(repeating: 0)
                     let a = zero.replacing(with: g, where: k .== 0), b = zero.replacing(with: g, where: k .== 1)
                     let c = zero.replacing(with: g, where: k .== 2), d = zero.replacing(with: g, where: k .== 3)
