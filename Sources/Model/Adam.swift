@@ -61,11 +61,17 @@ func adamStep(
         first.storage.withUnsafeMutableBufferPointer { m in
             second.storage.withUnsafeMutableBufferPointer { v in
                 parameter.withValueAndGradient { w, g in
-                    for i in 0..<w.count {
-                        let gradient = g[i] + l2 * w[i]
-                        m[i] = beta1 * m[i] + (1 - beta1) * gradient
-                        v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                        w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection + epsilon)
+                    // Eight lanes at a time; each lane computes exactly the scalar rule.
+                    let wp = w.baseAddress!, gp = g.baseAddress!, mp = m.baseAddress!, vp = v.baseAddress!
+                    FloatBlocks.forEach(count: w.count) { i, n in
+                        let weight = FloatBlocks.load(wp, i, n)
+                        let gradient = FloatBlocks.load(gp, i, n) + l2 * weight
+                        let mean = beta1 * FloatBlocks.load(mp, i, n) + (1 - beta1) * gradient
+                        let square = beta2 * FloatBlocks.load(vp, i, n) + (1 - beta2) * gradient * gradient
+                        FloatBlocks.store(mean, mp, i, n)
+                        FloatBlocks.store(square, vp, i, n)
+                        let update = stepSize * mean / (square.squareRoot() / rootCorrection + epsilon)
+                        FloatBlocks.store(weight - update, wp, i, n)
                     }
                 }
             }
