@@ -154,4 +154,30 @@ final class LayerForwardTests: XCTestCase {
         XCTAssertEqualFloats(e.storage, [1, 2, 3, 4].map { 2 * ($0 - 0.25) * invRunning + 1 })
         XCTAssertEqual(bn.buffers.map(\.name), ["bn.running_mean", "bn.running_var"])
     }
+
+    /// Batch statistics over rows longer than one eight-lane block (with a tail) match a
+    /// double-precision reference, per channel, for an input with a large common offset.
+    func testBatchNormStatisticsMatchDoubleReference() {
+        var rng = SplitMix64(seed: 31)
+        let (n, c, h, w) = (3, 2, 7, 5)
+        let x = Tensor(shape: [n, c, h, w], storage: (0..<(n * c * h * w)).map { _ in 100 + rng.nextFloat() })
+        let bn = BatchNorm(name: "bn", channels: c, momentum: 1)  // running = this batch's statistics
+        let y = bn.forward(x, context: train)
+        for ch in 0..<c {
+            var values: [Double] = []
+            for s in 0..<n { for i in 0..<(h * w) { values.append(Double(x.storage[(s * c + ch) * h * w + i])) } }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let biased = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+            XCTAssertEqual(Double(bn.runningMean.value.storage[ch]), mean, accuracy: 1e-5)
+            XCTAssertEqual(Double(bn.runningVariance.value.storage[ch]),
+                           biased * Double(values.count) / Double(values.count - 1), accuracy: 1e-5)
+            for s in 0..<n {
+                for i in 0..<(h * w) {
+                    let j = (s * c + ch) * h * w + i
+                    let expected = (Double(x.storage[j]) - mean) / (biased + 1e-5).squareRoot()
+                    XCTAssertEqual(Double(y.storage[j]), expected, accuracy: 2e-3)
+                }
+            }
+        }
+    }
 }

@@ -89,6 +89,11 @@ final class LayerGradientTests: XCTestCase {
         let dense = BatchNorm(name: "bn", channels: 5)
         randomizeParameters(dense, &rng)
         assertGradients(dense, input: randomTensor([6, 5], &rng))
+        // Maps of 5×5 = 25 values: three whole eight-lane blocks and a one-value tail per row.
+        let wide = BatchNorm(name: "bn", channels: 2)
+        randomizeParameters(wide, &rng)
+        assertGradients(wide, input: randomTensor([2, 2, 5, 5], &rng))
+        assertGradients(wide, input: randomTensor([2, 2, 5, 5], &rng), context: .evaluation)
     }
 
     /// The checker itself must notice a wrong gradient.

@@ -49,48 +49,75 @@ public final class BatchNorm: Layer {
     }
 
     // Forward: x [N, C, H, W] or [N, C] → x̂ = (x − μ_c)/√(σ²_c + ε) → y = γ_c·x̂ + β_c, same shape.
+    // Channel c of sample s is the contiguous row x[(s·C + c)·area ..< +area] (area = H·W, or 1).
+    // Batch statistics are two-pass: μ, then Σ(x − μ)²; each row is summed in eight float lanes
+    // and the row sums are added in double, in sample order.
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         precondition((input.shape.count == 4 || input.shape.count == 2) && input.shape[1] == channels,
                      "BatchNorm expects [N, \(channels), H, W] or [N, \(channels)], got \(input.shape)")
         inputShape = input.shape
         let n = input.shape[0], area = input.shape.count == 4 ? input.shape[2] * input.shape[3] : 1
-        let m = n * area
+        let m = n * area, channels = self.channels
         trainingPass = context.training
         if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
         if inverseStd.count != channels { inverseStd = [Float](repeating: 0, count: channels) }
         var mean = runningMean.value.storage, variance = runningVariance.value.storage
         if context.training {
             precondition(m > 1, "BatchNorm in training needs more than one value per channel, got \(input.shape)")
-            lastBatchMean = [Float](repeating: 0, count: channels)
-            lastBatchVariance = [Float](repeating: 0, count: channels)
-            for c in 0..<channels {
-                var sum = 0.0
-                for s in 0..<n { for i in 0..<area { sum += Double(input.storage[(s * channels + c) * area + i]) } }
-                let mu = sum / Double(m)
-                var squares = 0.0
-                for s in 0..<n {
-                    for i in 0..<area {
-                        let d = Double(input.storage[(s * channels + c) * area + i]) - mu
-                        squares += d * d
+            var batchMean = [Float](repeating: 0, count: channels)
+            var batchVariance = [Float](repeating: 0, count: channels)
+            input.storage.withUnsafeBufferPointer { x in
+                let x = x.baseAddress!
+                for c in 0..<channels {
+                    var sum = 0.0
+                    for s in 0..<n {
+                        sum += Double(Self.rowSum(x + (s * channels + c) * area, area) { $0 })
                     }
+                    let mu = Float(sum / Double(m))
+                    var squares = 0.0
+                    for s in 0..<n {
+                        squares += Double(Self.rowSum(x + (s * channels + c) * area, area) { ($0 - mu) * ($0 - mu) })
+                    }
+                    mean[c] = mu
+                    variance[c] = Float(squares / Double(m))
+                    batchMean[c] = mu
+                    batchVariance[c] = Float(squares / Double(m - 1))
                 }
-                mean[c] = Float(mu)
-                variance[c] = Float(squares / Double(m))
-                lastBatchMean[c] = Float(mu)
-                lastBatchVariance[c] = Float(squares / Double(m - 1))
             }
-            updateRunningStatistics(mean: lastBatchMean, variance: lastBatchVariance)
+            lastBatchMean = batchMean
+            lastBatchVariance = batchVariance
+            updateRunningStatistics(mean: batchMean, variance: batchVariance)
         }
         var output = Tensor.take(&outputBuffer, shape: input.shape, zeroed: false)
-        for c in 0..<channels {
-            let inv = 1 / (variance[c] + epsilon).squareRoot()
-            inverseStd[c] = inv
-            let g = weight.value.storage[c], b = bias.value.storage[c], mu = mean[c]
-            for s in 0..<n {
-                for i in 0..<area {
-                    let j = (s * channels + c) * area + i
-                    normalized[j] = (input.storage[j] - mu) * inv
-                    output.storage[j] = g * normalized[j] + b
+        let epsilon = self.epsilon
+        input.storage.withUnsafeBufferPointer { x in
+            output.storage.withUnsafeMutableBufferPointer { y in
+                normalized.withUnsafeMutableBufferPointer { xhat in
+                    inverseStd.withUnsafeMutableBufferPointer { inverse in
+                        weight.value.storage.withUnsafeBufferPointer { gamma in
+                            bias.value.storage.withUnsafeBufferPointer { beta in
+                                for c in 0..<channels {
+                                    let inv = 1 / (variance[c] + epsilon).squareRoot()
+                                    inverse[c] = inv
+                                    let g = SIMD8<Float>(repeating: gamma[c]), b = SIMD8<Float>(repeating: beta[c])
+                                    let mu = SIMD8<Float>(repeating: mean[c]), scale = SIMD8<Float>(repeating: inv)
+                                    for s in 0..<n {
+                                        let row = (s * channels + c) * area
+                                        let xs = x.baseAddress! + row, hs = xhat.baseAddress! + row
+                                        let ys = y.baseAddress! + row
+                                        var i = 0
+                                        while i < area {
+                                            let lanes = min(8, area - i)
+                                            let h = (FloatBlocks.load(xs, i, lanes) - mu) * scale
+                                            FloatBlocks.store(h, hs, i, lanes)
+                                            FloatBlocks.store(g * h + b, ys, i, lanes)
+                                            i += 8
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -103,31 +130,73 @@ public final class BatchNorm: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.shape == inputShape, "BatchNorm backward expects \(inputShape), got \(gradOutput.shape)")
         let n = inputShape[0], area = inputShape.count == 4 ? inputShape[2] * inputShape[3] : 1
-        let m = Float(n * area)
+        let m = Float(n * area), channels = self.channels, training = trainingPass
         var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: false)
-        for c in 0..<channels {
-            var sumDy: Float = 0, sumDyXhat: Float = 0
-            for s in 0..<n {
-                for i in 0..<area {
-                    let j = (s * channels + c) * area + i
-                    sumDy += gradOutput.storage[j]
-                    sumDyXhat += gradOutput.storage[j] * normalized[j]
-                }
-            }
-            weight.grad.storage[c] += sumDyXhat
-            bias.grad.storage[c] += sumDy
-            let scale = weight.value.storage[c] * inverseStd[c]
-            for s in 0..<n {
-                for i in 0..<area {
-                    let j = (s * channels + c) * area + i
-                    gradInput.storage[j] = trainingPass
-                        ? scale / m * (m * gradOutput.storage[j] - sumDy - normalized[j] * sumDyXhat)
-                        : scale * gradOutput.storage[j]
+        gradOutput.storage.withUnsafeBufferPointer { dy in
+            normalized.withUnsafeBufferPointer { xhat in
+                gradInput.storage.withUnsafeMutableBufferPointer { dx in
+                    for c in 0..<channels {
+                        var sumDy: Float = 0, sumDyXhat: Float = 0
+                        for s in 0..<n {
+                            let row = (s * channels + c) * area
+                            let ds = dy.baseAddress! + row, hs = xhat.baseAddress! + row
+                            var a = SIMD8<Float>(), b = SIMD8<Float>()
+                            var i = 0
+                            while i < area {
+                                let lanes = min(8, area - i)
+                                let d = FloatBlocks.load(ds, i, lanes)
+                                a += d
+                                b += d * FloatBlocks.load(hs, i, lanes)
+                                i += 8
+                            }
+                            sumDy += a.sum()
+                            sumDyXhat += b.sum()
+                        }
+                        weight.grad.storage[c] += sumDyXhat
+                        bias.grad.storage[c] += sumDy
+                        let scale = weight.value.storage[c] * inverseStd[c]
+                        // training: dx = k·dy − (k/M)·(Σdy + x̂·Σdy·x̂) with k = scale; evaluation: dx = k·dy
+                        let k = SIMD8<Float>(repeating: scale)
+                        let kOverM = SIMD8<Float>(repeating: training ? scale / m : 0)
+                        let mDy = SIMD8<Float>(repeating: m), sDy = SIMD8<Float>(repeating: sumDy)
+                        let sDyXhat = SIMD8<Float>(repeating: sumDyXhat)
+                        for s in 0..<n {
+                            let row = (s * channels + c) * area
+                            let ds = dy.baseAddress! + row, hs = xhat.baseAddress! + row, gs = dx.baseAddress! + row
+                            var i = 0
+                            while i < area {
+                                let lanes = min(8, area - i)
+                                let d = FloatBlocks.load(ds, i, lanes)
+                                let g = training
+                                    ? kOverM * (mDy * d - sDy - FloatBlocks.load(hs, i, lanes) * sDyXhat)
+                                    : k * d
+                                FloatBlocks.store(g, gs, i, lanes)
+                                i += 8
+                            }
+                        }
+                    }
                 }
             }
         }
         gradInputBuffer = gradInput
         return gradInput
+    }
+
+    /// Σ f(p[i]) over i < count, in eight float lanes (lane k takes i ≡ k mod 8), lanes added last.
+    @inline(__always)
+    private static func rowSum(_ p: UnsafePointer<Float>, _ count: Int, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            acc += f(FloatBlocks.load(p, i, 8))
+            i += 8
+        }
+        var sum = acc.sum()
+        while i < count {
+            sum += f(SIMD8<Float>(repeating: p[i]))[0]
+            i += 1
+        }
+        return sum
     }
 
     public func replica() -> Layer {
