@@ -67,4 +67,158 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.out.contains("--threads"), help.out)
     }
+
+    // MARK: - bench --experiment
+
+    /// Runs `bench --experiment FILE --json ARGS` and returns its one JSON line as a dictionary.
+    private func experimentJSON(_ file: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try BuiltBinary.run(["bench", "--experiment", file, "--json"] + arguments)
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = result.out.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, result.out)
+        return try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any], result.out)
+    }
+
+    private func number(_ json: [String: Any], _ key: String) throws -> Double {
+        try XCTUnwrap(json[key] as? Double, "\(key) in \(json)")
+    }
+
+    /// The tiny experiment with an augmentation, so the stream augments as in a real run.
+    private static let augmented = TinyExperiment.basic.replacingOccurrences(
+        of: "model:", with: "augment:\n  - hflip: {p: 0.5}\nmodel:")
+
+    func testExperimentStreamsTheConfigsTrainingSplitAndTrainsOnIt() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiny = try TinyExperiment(in: dir, trainCount: 48)
+        let file = try tiny.write(Self.augmented)
+        // 48 images, validation round(0.25 × 48) = 12 held out: 36 in the split, batches of 8 → 5
+        // per epoch (the last of 4). --threads 2 is training.threads; the file's workers stay 1.
+        let json = try experimentJSON(
+            file, ["--set", "data.validation=0.25", "--threads", "2", "--batches", "3"])
+        XCTAssertEqual(json["experiment"] as? String, "tiny")
+        XCTAssertEqual(json["threads"] as? Int, 2)
+        XCTAssertEqual(json["workers"] as? Int, 1)
+        XCTAssertEqual(json["batch"] as? Int, 8)
+        XCTAssertEqual(json["train_split_images"] as? Int, 36)
+        XCTAssertEqual(json["epoch_batches"] as? Int, 5)
+        XCTAssertEqual(json["stream_images"] as? Int, 36)
+        XCTAssertEqual(json["train_batches"] as? Int, 3)
+        XCTAssertEqual(json["train_images"] as? Int, 3 * 8)
+        for key in [
+            "setup_s", "setup_cpu_s", "train_load_s", "stream_s", "stream_cpu_s", "train_stream_s",
+            "train_stream_cpu_s", "train_memory_s", "train_memory_cpu_s", "peak_rss_mib",
+        ] {
+            XCTAssertGreaterThan(try number(json, key), 0, key)
+        }
+        XCTAssertGreaterThanOrEqual(try number(json, "train_load_cpu_s"), 0)
+        // The rates and the ratios are the reported counts over the reported times.
+        let streamRate = try number(json, "stream_img_s")
+        XCTAssertEqual(streamRate, 36 / (try number(json, "stream_s")), accuracy: 1e-9 * streamRate)
+        let perImage = try number(json, "stream_cpu_us_per_image")
+        XCTAssertEqual(perImage, try number(json, "stream_cpu_s") / 36 * 1e6, accuracy: 1e-9 * perImage)
+        let fedRate = try number(json, "train_stream_img_s")
+        XCTAssertEqual(fedRate, 24 / (try number(json, "train_stream_s")), accuracy: 1e-9 * fedRate)
+        let memoryRate = try number(json, "train_memory_img_s")
+        XCTAssertEqual(memoryRate, 24 / (try number(json, "train_memory_s")), accuracy: 1e-9 * memoryRate)
+        XCTAssertEqual(try number(json, "stream_per_train"), streamRate / fedRate, accuracy: 1e-9 * streamRate / fedRate)
+        XCTAssertEqual(
+            try number(json, "train_stream_per_memory"), fedRate / memoryRate, accuracy: 1e-9 * fedRate / memoryRate)
+        // Both phases trained: the memory phase repeats the stream phase's batches after learning from
+        // them (plus the warm-up step), so its loss is far lower. Seeded, so not a matter of luck.
+        let fedLoss = try number(json, "train_stream_loss")
+        let memoryLoss = try number(json, "train_memory_loss")
+        XCTAssertLessThan(memoryLoss, 0.5 * fedLoss, "stream-fed loss \(fedLoss), from memory \(memoryLoss)")
+        XCTAssertFalse((json["openblas_core"] as? String ?? "").isEmpty)
+
+        // Without --batches (300) the whole epoch is trained: 5 batches, all 36 images.
+        let whole = try experimentJSON(file, ["--set", "data.validation=0.25"])
+        XCTAssertEqual(whole["threads"] as? Int, 1)
+        XCTAssertEqual(whole["train_batches"] as? Int, 5)
+        XCTAssertEqual(whole["train_images"] as? Int, 36)
+        XCTAssertEqual(whole["stream_images"] as? Int, 36)
+        // The table names every figure.
+        let table = try BuiltBinary.run(["bench", "--experiment", file])
+        XCTAssertEqual(table.status, 0, table.err)
+        for label in [
+            "setup ", "(load + decode + split)", "train set load ", "stream alone ", "training (stream) ",
+            "training (memory) ", "stream / training ",
+        ] {
+            XCTAssertTrue(table.out.contains(label), "'\(label)' in:\n\(table.out)")
+        }
+        XCTAssertTrue(table.out.contains("epoch 0: 48 images in 6 batches"), table.out)
+    }
+
+    func testExperimentOnAFolderDatasetSkipsTheIDXLoadFigure() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiny = try TinyExperiment(in: dir, trainCount: 12)
+        let export = try BuiltBinary.run([
+            "data", "export-png", dir.appendingPathComponent("train-images.idx").path,
+            dir.appendingPathComponent("train-labels.idx").path, dir.appendingPathComponent("png").path,
+        ])
+        XCTAssertEqual(export.status, 0, export.err)
+        let file = try tiny.write(
+            TinyExperiment.basic.replacingOccurrences(
+                of: "{format: idx, images: train-images.idx, labels: train-labels.idx}",
+                with: "{format: folder, path: png}"))
+        let json = try experimentJSON(file, [])
+        XCTAssertTrue(json["train_load_s"] is NSNull, "\(json)")
+        XCTAssertTrue(json["train_load_cpu_s"] is NSNull, "\(json)")
+        XCTAssertEqual(json["stream_images"] as? Int, 12)
+        XCTAssertEqual(json["train_images"] as? Int, 12)
+        let table = try BuiltBinary.run(["bench", "--experiment", file])
+        XCTAssertEqual(table.status, 0, table.err)
+        XCTAssertTrue(table.out.contains("train set load       skipped (data.train is a folder dataset"), table.out)
+    }
+
+    func testExperimentUsageAndConfigErrorsExitAsRunDoes() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tiny = try TinyExperiment(in: dir)
+        let good = try tiny.write(TinyExperiment.basic)
+        for option in ["--model", "--limit", "--data", "--epochs", "--batch"] {
+            let value = option == "--model" ? "lenet5" : option == "--data" ? dir.path : "2"
+            let result = try BuiltBinary.run(["bench", "--experiment", good, option, value])
+            XCTAssertEqual(result.status, 64, "\(option): \(result.err)")
+            XCTAssertTrue(
+                result.err.contains("options '--experiment' and '\(option)' cannot be combined"),
+                "\(option): \(result.err)")
+        }
+        let alone = try BuiltBinary.run(["bench", "--batches", "5"])
+        XCTAssertEqual(alone.status, 64)
+        XCTAssertTrue(alone.err.contains("option '--batches' needs '--experiment EXP.yaml'"), alone.err)
+        let zero = try BuiltBinary.run(["bench", "--experiment", good, "--batches", "0"])
+        XCTAssertEqual(zero.status, 64)
+        XCTAssertTrue(zero.err.contains("option '--batches' expects an integer ≥ 1, found '0'"), zero.err)
+
+        // An unknown key (line 9 of the file): the same message and status as `workbench run`.
+        let yaml = TinyExperiment.basic.replacingOccurrences(of: "momentum:", with: "momentom:")
+        let line = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("momentom") }! + 1
+        XCTAssertEqual(line, 9)
+        let bad = try tiny.write(yaml, name: "bad.yaml")
+        let bench = try BuiltBinary.run(["bench", "--experiment", bad, "--json"])
+        let run = try BuiltBinary.run(["run", bad])
+        XCTAssertEqual(bench.status, 1, bench.err)
+        XCTAssertEqual(bench.status, run.status)
+        XCTAssertEqual(bench.err, run.err)
+        XCTAssertTrue(bench.err.hasPrefix("error: \(bad):\(line):"), bench.err)
+        XCTAssertTrue(bench.err.contains("unknown key 'momentom'; did you mean 'momentum'?"), bench.err)
+        XCTAssertEqual(bench.out, "")
+        // A bad --set names the option, as for run.
+        let set = try BuiltBinary.run(["bench", "--experiment", good, "--set", "optimzer.lr=0.1"])
+        XCTAssertEqual(set.status, 1, set.err)
+        XCTAssertTrue(set.err.contains("--set optimzer.lr=0.1"), set.err)
+        XCTAssertTrue(set.err.contains("did you mean 'optimizer'?"), set.err)
+        // Missing data fails in the setup, naming the file.
+        let missing = try tiny.write(
+            TinyExperiment.basic.replacingOccurrences(of: "train-labels.idx", with: "missing.idx"),
+            name: "missing.yaml")
+        let noData = try BuiltBinary.run(["bench", "--experiment", missing])
+        XCTAssertEqual(noData.status, 1, noData.err)
+        XCTAssertTrue(noData.err.contains("missing.idx"), noData.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "bench recorded a run")
+    }
 }

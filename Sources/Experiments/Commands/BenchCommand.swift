@@ -3,16 +3,21 @@ import WorkbenchModel
 
 /// `workbench bench --model lenet5|convnet-wide`: training and inference throughput against a
 /// measured GEMM ceiling, comparable with `../shared/bench/pytorch_baseline.py`.
+/// `workbench bench --experiment EXP.yaml`: an experiment's own data stream against its training
+/// (`ExperimentBenchmark`; see `BenchCommand+Experiment.swift`).
 struct BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench", abstract: "Measure training and inference speed of a reference model on Fashion-MNIST.",
         options: [
             .init("model", .value(placeholder: "NAME"), "Reference model: \(ReferenceModel.names.joined(separator: " or ")) (default lenet5)."),
-            .init("threads", .value(placeholder: "N"), "Worker threads (default 2)."),
+            .init("threads", .value(placeholder: "N"), "Worker threads (default 2); with --experiment, training.threads."),
             .init("batch", .value(placeholder: "B"), "Training batch size (default 64)."),
             .init("epochs", .value(placeholder: "E"), "Training epochs (default 1)."),
             .init("limit", .value(placeholder: "N"), "Train on only the first N images (default all)."),
             .init("data", .value(placeholder: "DIR"), "Folder of the four IDX files (default /usr/share/datasets/fashion-mnist)."),
+            .init("experiment", .value(placeholder: "EXP.yaml"), "Measure this experiment's data stream and training instead of a reference model."),
+            .init("batches", .value(placeholder: "N"), "With --experiment: training steps timed (default 300, at most one epoch)."),
+            .init("set", .repeated(placeholder: "KEY=VALUE"), "With --experiment: override a config key, as for 'workbench run'."),
             .init("json", .flag, "Print one JSON line instead of the table."),
         ],
         discussion: """
@@ -25,6 +30,17 @@ struct BenchCommand: Command {
             vary far less with machine load than images/s, and CPU/wall shows how many threads really ran
             at once. Peak RSS is getrusage's ru_maxrss. Figures vary with machine load; compare with
             PyTorch side by side (scripts/bench-vs-pytorch).
+
+            With --experiment EXP.yaml the config is loaded as 'workbench run' loads it (--set applies;
+            --threads N is --set training.threads=N; config errors exit 1 as for run) and nothing is
+            recorded. It times: the setup (load + decode + split, wall and CPU); loading the training IDX
+            files alone (skipped for folder datasets); one full epoch (epoch 0) of the training stream alone
+            on training.workers threads (decode, augment, normalise: images/s and CPU µs per image); the
+            first N batches of that epoch each trained at the schedule's rate while the stream prepares the
+            next ("training fed by the stream"); the same N batches gathered beforehand and trained again
+            ("training from memory"). One untimed step before them pays the first step's setup.
+            stream / training is stream images/s over training images/s: above 1 training never waits for
+            data. --model, --batch, --epochs, --limit and --data do not combine with --experiment.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -32,6 +48,10 @@ struct BenchCommand: Command {
     func run() throws -> Int32 {
         let arguments = context.arguments
         let usage = Self.spec.usage
+        if let file = arguments.value("experiment") { return try runExperiment(file) }
+        for name in Self.experimentOnly where !arguments.all(name).isEmpty {
+            throw CLIError.usage("option '--\(name)' needs '--experiment EXP.yaml'", usage: usage)
+        }
         let name = arguments.value("model") ?? "lenet5"
         guard let model = ReferenceModel.named(name) else {
             var message = "option '--model' expects \(ReferenceModel.names.joined(separator: " or ")), found '\(name)'"

@@ -28,7 +28,11 @@ struct RunCommand: Command {
     init(context: CommandContext) throws { self.context = context }
 
     /// The experiment file's config with `--set` and `--seed` applied; config errors become failures.
-    static func loadConfig(_ context: CommandContext, spec: CommandSpec) throws -> ExperimentConfig {
+    /// `file` defaults to the first positional argument; `extraOverrides` (e.g. `bench --threads`)
+    /// come after the `--set` ones, so they win.
+    static func loadConfig(
+        _ context: CommandContext, spec: CommandSpec, file: String? = nil, extraOverrides: [String] = []
+    ) throws -> ExperimentConfig {
         var overrides = context.arguments.all("set")
         if let seed = context.arguments.value("seed") {
             guard UInt64(seed) != nil else {
@@ -37,7 +41,8 @@ struct RunCommand: Command {
             }
             overrides.append("seed=\(seed)")
         }
-        let file = context.arguments.positionals[0]
+        overrides += extraOverrides
+        let file = file ?? context.arguments.positionals[0]
         do {
             return try ExperimentConfig.load(file: file, overrides: overrides)
         } catch let error as CLIError {
