@@ -7,7 +7,7 @@ import WorkbenchModel
 /// (`ExperimentBenchmark`; see `BenchCommand+Experiment.swift`).
 struct BenchCommand: Command {
     static let spec = CommandSpec(
-        name: "bench", abstract: "Measure training and inference speed of a reference model on Fashion-MNIST.",
+        name: "bench", abstract: "Measure a reference model's training and inference speed, or an experiment's data stream.",
         options: [
             .init("model", .value(placeholder: "NAME"), "Reference model: \(ReferenceModel.names.joined(separator: " or ")) (default lenet5)."),
             .init("threads", .value(placeholder: "N"), "Worker threads (default 2); with --experiment, training.threads."),
@@ -21,9 +21,9 @@ struct BenchCommand: Command {
             .init("json", .flag, "Print one JSON line instead of the table."),
         ],
         discussion: """
-            Trains the model exactly as ../shared/bench/pytorch_baseline.py does (SGD lr 0.05 momentum 0.9,
-            cross-entropy, inputs scaled to [0, 1], no normalisation, a seeded shuffle, lecun_uniform weights and
-            zero biases), then classifies the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and
+            Without --experiment, trains the reference model exactly as ../shared/bench/pytorch_baseline.py
+            does (SGD lr 0.05 momentum 0.9, cross-entropy, inputs scaled to [0, 1], no normalisation, a seeded
+            shuffle, lecun_uniform weights and zero biases), then classifies the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and
             training as 3× the forward FLOPs of the network summary. The GEMM ceiling is measured right before:
             THREADS concurrent single-threaded 768×768 cblas_sgemm products, best of 5 - the same way the
             trainer uses BLAS. "train CPU" is the process CPU time spent training: images per CPU-second
