@@ -54,6 +54,32 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertFalse((json["openblas_core"] as? String ?? "").isEmpty)
     }
 
+    /// `--chunk` sets the trainer's unit of parallel work; results stay the same for 1 and 2 threads.
+    func testChunkOptionIsRecordedAndThreadCountKeepsTheResult() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try writeData(in: dir, train: 48, test: 20)
+        var accuracies: [[Double]] = []
+        for threads in ["1", "2"] {
+            let result = try BuiltBinary.run([
+                "bench", "--model", "lenet5", "--threads", threads, "--batch", "16", "--chunk", "4",
+                "--data", dir.path, "--json",
+            ])
+            XCTAssertEqual(result.status, 0, result.err)
+            let json = try XCTUnwrap(
+                JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any], result.out)
+            XCTAssertEqual(json["chunk"] as? Int, 4)
+            accuracies.append(try XCTUnwrap(json["test_acc"] as? [Double]))
+        }
+        XCTAssertEqual(accuracies[0], accuracies[1])
+        let zero = try BuiltBinary.run(["bench", "--chunk", "0", "--data", dir.path])
+        XCTAssertEqual(zero.status, 64, zero.err)
+        XCTAssertTrue(zero.err.contains("--chunk"), zero.err)
+        let table = try BuiltBinary.run(["bench", "--batch", "16", "--chunk", "8", "--data", dir.path])
+        XCTAssertEqual(table.status, 0, table.err)
+        XCTAssertTrue(table.out.contains("threads, batch   2, 16 (chunks of 8)"), table.out)
+    }
+
     func testUnknownModelIsAUsageErrorAndMissingDataNamesTheFile() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -178,7 +204,7 @@ final class BenchCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let tiny = try TinyExperiment(in: dir)
         let good = try tiny.write(TinyExperiment.basic)
-        for option in ["--model", "--limit", "--data", "--epochs", "--batch"] {
+        for option in ["--model", "--limit", "--data", "--epochs", "--batch", "--chunk"] {
             let value = option == "--model" ? "lenet5" : option == "--data" ? dir.path : "2"
             let result = try BuiltBinary.run(["bench", "--experiment", good, option, value])
             XCTAssertEqual(result.status, 64, "\(option): \(result.err)")

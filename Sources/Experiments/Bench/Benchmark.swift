@@ -19,6 +19,9 @@ public struct Benchmark {
     public var seed: UInt64 = 1234
     /// Train on only the first `trainLimit` samples (nil = all), for quick checks.
     public var trainLimit: Int?
+    /// Samples per trainer chunk, the unit of parallel work (`Trainer.chunkSize`): a batch of B
+    /// gives ⌈B / chunkSize⌉ chunks, so batch 16 with the default 16 keeps one thread busy.
+    public var chunkSize = 16
 
     public init(model: ReferenceModel, threads: Int, batchSize: Int, epochs: Int) {
         self.model = model
@@ -32,6 +35,7 @@ public struct Benchmark {
         public var model: String
         public var threads: Int
         public var batch: Int
+        public var chunk: Int
         public var epochs: Int
         public var trainImages: Int
         public var trainImagesPerSecond: Double
@@ -55,7 +59,7 @@ public struct Benchmark {
         public var openBLASCore: String
 
         enum CodingKeys: String, CodingKey {
-            case model, threads, batch, epochs
+            case model, threads, batch, chunk, epochs
             case trainImages = "train_images"
             case trainImagesPerSecond = "train_img_s"
             case trainCPUSeconds = "train_cpu_s"
@@ -104,7 +108,7 @@ public struct Benchmark {
         let root = SplitMix64(seed: seed)
         let network = try Network(specs: model.specs, inputShape: ReferenceModel.inputShape,
                                   rng: root, defaultInitializer: "lecun_uniform")
-        let trainer = Trainer(network: network, threads: threads, random: root)
+        let trainer = Trainer(network: network, threads: threads, chunkSize: chunkSize, random: root)
         let optimizer = SGD(momentum: 0.9)
         let loss = SoftmaxCrossEntropy()
         let pixels = train.images.elementsPerItem
@@ -167,7 +171,7 @@ public struct Benchmark {
         let trainGFLOPS = 3 * Double(flops) * trainRate / 1e9
         let inferGFLOPS = Double(flops) * inferRate / 1e9
         return Result(
-            model: model.name, threads: threads, batch: batchSize, epochs: epochs, trainImages: trainCount,
+            model: model.name, threads: threads, batch: batchSize, chunk: chunkSize, epochs: epochs, trainImages: trainCount,
             trainImagesPerSecond: trainRate, trainCPUSeconds: trainCPU, trainCPUPerWall: trainCPU / trainSeconds,
             inferImagesPerSecond: inferRate, forwardFlops: flops,
             trainGFLOPS: trainGFLOPS, inferGFLOPS: inferGFLOPS, gemmCeilingGFLOPS: ceiling,

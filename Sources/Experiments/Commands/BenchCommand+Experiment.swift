@@ -4,7 +4,7 @@ import Foundation
 /// the experiment's own training stream against its training (`ExperimentBenchmark`).
 extension BenchCommand {
     /// Options that choose or shape a reference model, meaningless with an experiment's config.
-    static let referenceOnly = ["model", "batch", "epochs", "limit", "data"]
+    static let referenceOnly = ["model", "batch", "epochs", "limit", "data", "chunk"]
     /// Options that only `--experiment` reads.
     static let experimentOnly = ["batches", "set"]
 
@@ -15,7 +15,7 @@ extension BenchCommand {
         if let other = Self.referenceOnly.first(where: { arguments.value($0) != nil }) {
             throw CLIError.usage(
                 "options '--experiment' and '--\(other)' cannot be combined (the experiment file sets "
-                    + "the model, data and batch size; change them with --set KEY=VALUE)",
+                    + "the model, data, batch and chunk size; change them with --set KEY=VALUE)",
                 usage: usage)
         }
         let threads = try arguments.integer("threads", in: 1...ExperimentSchema.maxThreads, usage: usage)

@@ -14,6 +14,7 @@ struct BenchCommand: Command {
             .init("batch", .value(placeholder: "B"), "Training batch size (default 64)."),
             .init("epochs", .value(placeholder: "E"), "Training epochs (default 1)."),
             .init("limit", .value(placeholder: "N"), "Train on only the first N images (default all)."),
+            .init("chunk", .value(placeholder: "C"), "Samples per trainer chunk, the unit of parallel work (default 16)."),
             .init("data", .value(placeholder: "DIR"), "Folder of the four IDX files (default /usr/share/datasets/fashion-mnist)."),
             .init("experiment", .value(placeholder: "EXP.yaml"), "Measure this experiment's data stream and training instead of a reference model."),
             .init("batches", .value(placeholder: "N"), "With --experiment: training steps timed (default 300, at most one epoch)."),
@@ -63,6 +64,7 @@ struct BenchCommand: Command {
             batchSize: try arguments.integer("batch", in: 1...65_536, usage: usage) ?? 64,
             epochs: try arguments.integer("epochs", in: 1...1000, usage: usage) ?? 1)
         benchmark.trainLimit = try arguments.integer("limit", in: 1...Int(Int32.max), usage: usage)
+        benchmark.chunkSize = try arguments.integer("chunk", in: 1...ExperimentSchema.maxChunk, usage: usage) ?? 16
         let folder = arguments.value("data") ?? "/usr/share/datasets/fashion-mnist"
         let json = arguments.flag("json")
         let result: Benchmark.Result
@@ -80,7 +82,7 @@ struct BenchCommand: Command {
         let r = result
         let lines = [
             "model            \(r.model) (\(String(format: "%.3f", Double(r.forwardFlops) / 1e6)) MFLOP forward)",
-            "threads, batch   \(r.threads), \(r.batch); \(r.epochs) epoch(s) of \(r.trainImages) images",
+            "threads, batch   \(r.threads), \(r.batch) (chunks of \(r.chunk)); \(r.epochs) epoch(s) of \(r.trainImages) images",
             String(format: "train            %.0f images/s  %.1f GFLOP/s  %.1f%% of ceiling",
                    r.trainImagesPerSecond, r.trainGFLOPS, r.trainPercentOfCeiling),
             String(format: "train CPU        %.2f s: %.0f images per CPU-second; CPU/wall %.2f",
