@@ -256,7 +256,7 @@ public final class Trainer {
         slot.input = input
         let output = slot.replica.forward(input, context: context)
         if slot.outputGradient.shape != output.shape { slot.outputGradient = Tensor(zeros: output.shape) }
-        slot.losses = loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient)
+        loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient, losses: &slot.losses)
         let classes = output.count / (end - start)
         var correct = 0
         for s in 0..<(end - start) {
