@@ -52,6 +52,8 @@ public final class Trainer {
             self.replica = replica
             parameters = replica.parameters
             values = parameters + replica.buffers
+            // The master takes the chunks' batch statistics itself (`mergeBatchNormStatistics`).
+            for case let batchNorm as BatchNorm in replica.layers { batchNorm.updatesRunningStatistics = false }
         }
     }
 
