@@ -3,12 +3,23 @@ import WorkbenchRandom
 // The small protocols that join layers, losses, optimizers, schedules and initialisers.
 // Each concrete type lives in its own file.
 
-/// A loss over a batch of network outputs. It returns one loss per sample and writes the gradient
-/// of the *sum* of those losses into `gradient` (same shape as `output`); the trainer divides by the
-/// batch size, so a batch split into chunks gives the same result as the whole batch.
+/// A loss over a batch of network outputs. It writes one loss per sample into `losses` and the
+/// gradient of the *sum* of those losses into `gradient` (same shape as `output`); the trainer
+/// divides by the batch size, so a batch split into chunks gives the same result as the whole batch.
 public protocol Loss {
-    /// Output [N, K] (or [N, K, 1, 1]); labels N class indices in 0..<K.
-    func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float]
+    /// Output [N, K] (or [N, K, 1, 1]); labels N class indices in 0..<K. `losses` is overwritten
+    /// (resized to N only when its count differs, so a caller that keeps it allocates nothing).
+    func perSampleLoss(
+        _ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor, losses: inout [Float])
+}
+
+extension Loss {
+    /// The per-sample losses as a new array (see `perSampleLoss(_:labels:gradient:losses:)`).
+    public func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float] {
+        var losses: [Float] = []
+        perSampleLoss(output, labels: labels, gradient: &gradient, losses: &losses)
+        return losses
+    }
 }
 
 /// Updates parameters in place from their gradients; state (moments, velocities) is created lazily

@@ -22,4 +22,9 @@ struct LossShape {
                 "\(loss): label \(label) of sample \(i) is outside 0..<\(classes) for output \(output.shape)")
         }
     }
+
+    /// Gives `losses` one entry per sample, reallocating only when its count differs.
+    func resize(_ losses: inout [Float]) {
+        if losses.count != batch { losses = [Float](repeating: 0, count: batch) }
+    }
 }

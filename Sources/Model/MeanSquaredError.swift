@@ -17,10 +17,12 @@ public struct MeanSquaredError: Loss, Equatable, Sendable {
         self.offValue = offValue
     }
 
-    public func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float] {
+    public func perSampleLoss(
+        _ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor, losses: inout [Float]
+    ) {
         let shape = LossShape(output, labels: labels, gradient: gradient, loss: "MeanSquaredError")
         let k = shape.classes
-        var losses = [Float](repeating: 0, count: shape.batch)
+        shape.resize(&losses)
         for (n, label) in labels.enumerated() {
             var loss = 0.0
             for j in 0..<k {
@@ -30,6 +32,5 @@ public struct MeanSquaredError: Loss, Equatable, Sendable {
             }
             losses[n] = Float(loss / Double(k))
         }
-        return losses
     }
 }

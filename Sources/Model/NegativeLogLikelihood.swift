@@ -7,15 +7,16 @@
 public struct NegativeLogLikelihood: Loss, Equatable, Sendable {
     public init() {}
 
-    public func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float] {
+    public func perSampleLoss(
+        _ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor, losses: inout [Float]
+    ) {
         let shape = LossShape(output, labels: labels, gradient: gradient, loss: "NegativeLogLikelihood")
         let k = shape.classes
         for i in gradient.storage.indices { gradient.storage[i] = 0 }
-        var losses = [Float](repeating: 0, count: shape.batch)
+        shape.resize(&losses)
         for (n, label) in labels.enumerated() {
             losses[n] = -output.storage[n * k + label]
             gradient.storage[n * k + label] = -1
         }
-        return losses
     }
 }

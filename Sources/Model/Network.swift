@@ -115,10 +115,10 @@ public final class Network {
     /// Runs layers `start...` on `input` (the input of layer `start`).
     public func forward(_ input: Tensor, fromLayer start: Int, context: ForwardContext) -> Tensor {
         if start == 0 {
-            precondition(input.shape.count == 4 && Array(input.shape.dropFirst()) == inputShape,
+            precondition(input.shape.count == 4 && input.shape.dropFirst().elementsEqual(inputShape),
                          "Network expects [N] + \(inputShape), got \(input.shape)")
         }
-        for layer in layers[start...] { layer.releaseInput() }
+        releaseInputs(fromLayer: start)
         var x = input
         var context = context
         for i in start..<layers.count {
@@ -126,6 +126,12 @@ public final class Network {
             x = layers[i].forward(x, context: context)
         }
         return x
+    }
+
+    /// Drops the references layers `start...` keep to their inputs for backward, so each layer's
+    /// output storage has a single owner again and the next forward pass writes it in place.
+    public func releaseInputs(fromLayer start: Int = 0) {
+        for layer in layers[start...] { layer.releaseInput() }
     }
 
     // Backward: dL/d(output) [N, K] → ... → dL/d(input) [N, C, H, W]; parameter gradients accumulate.

@@ -15,6 +15,9 @@ struct OptimizerState {
     let slots: [String]
     private(set) var tensors: [String: Tensor] = [:]
     var step = 0
+    /// Per parameter object, the name its keys were built from and `<name>.<slot>` for every slot:
+    /// a step then builds no strings, and a renamed parameter gets keys of its new name.
+    private var keys: [ObjectIdentifier: (name: String, keys: [String])] = [:]
 
     init(optimizer: String, slots: [String]) {
         self.optimizer = optimizer
@@ -24,7 +27,7 @@ struct OptimizerState {
     /// Removes and returns the slot tensor of `parameter` (a fresh zero tensor if it does not
     /// exist yet), so the caller mutates it without a copy and hands it back with `put`.
     mutating func take(_ slot: String, of parameter: Parameter) -> (tensor: Tensor, isNew: Bool) {
-        let key = parameter.name + "." + slot
+        let key = self.key(slot, of: parameter)
         guard let tensor = tensors.removeValue(forKey: key) else {
             return (Tensor(zeros: parameter.value.shape), true)
         }
@@ -36,7 +39,19 @@ struct OptimizerState {
     }
 
     mutating func put(_ tensor: Tensor, _ slot: String, of parameter: Parameter) {
-        tensors[parameter.name + "." + slot] = tensor
+        tensors[key(slot, of: parameter)] = tensor
+    }
+
+    /// `<parameter name>.<slot>`, the state key of `slot` for `parameter`.
+    private mutating func key(_ slot: String, of parameter: Parameter) -> String {
+        guard let index = slots.firstIndex(of: slot) else {
+            preconditionFailure("\(optimizer) has no state slot '\(slot)'; its slots are \(slots)")
+        }
+        let id = ObjectIdentifier(parameter)
+        if let cached = keys[id], cached.name == parameter.name { return cached.keys[index] }
+        let built = slots.map { parameter.name + "." + $0 }
+        keys[id] = (parameter.name, built)
+        return built[index]
     }
 
     /// All state as named tensors, including `step`.

@@ -39,9 +39,8 @@ public final class RMSprop: Optimizer {
         state.step += 1
         for parameter in parameters {
             var square = state.take("square_avg", of: parameter).tensor
-            var mean = centered ? state.take("grad_avg", of: parameter).tensor : Tensor(zeros: [0])
-            var buffer =
-                momentum > 0 ? state.take("momentum_buffer", of: parameter).tensor : Tensor(zeros: [0])
+            var mean = centered ? state.take("grad_avg", of: parameter).tensor : Tensor.empty
+            var buffer = momentum > 0 ? state.take("momentum_buffer", of: parameter).tensor : Tensor.empty
             square.storage.withUnsafeMutableBufferPointer { s in
                 mean.storage.withUnsafeMutableBufferPointer { a in
                     buffer.storage.withUnsafeMutableBufferPointer { b in

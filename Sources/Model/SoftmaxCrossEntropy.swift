@@ -23,11 +23,13 @@ public struct SoftmaxCrossEntropy: Loss, Equatable, Sendable {
         self.labelSmoothing = labelSmoothing
     }
 
-    public func perSampleLoss(_ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor) -> [Float] {
+    public func perSampleLoss(
+        _ output: Tensor, labels: ArraySlice<Int>, gradient: inout Tensor, losses: inout [Float]
+    ) {
         let shape = LossShape(output, labels: labels, gradient: gradient, loss: "SoftmaxCrossEntropy")
         let k = shape.classes
         let epsilon = Double(labelSmoothing)
-        var losses = [Float](repeating: 0, count: shape.batch)
+        shape.resize(&losses)
         for (n, label) in labels.enumerated() {
             let row = n * k
             var maximum = -Double.infinity
@@ -44,6 +46,5 @@ public struct SoftmaxCrossEntropy: Loss, Equatable, Sendable {
             }
             losses[n] = Float(loss)
         }
-        return losses
     }
 }

@@ -52,6 +52,8 @@ public final class Trainer {
             self.replica = replica
             parameters = replica.parameters
             values = parameters + replica.buffers
+            // The master takes the chunks' batch statistics itself (`mergeBatchNormStatistics`).
+            for case let batchNorm as BatchNorm in replica.layers { batchNorm.updatesRunningStatistics = false }
         }
     }
 
@@ -60,6 +62,8 @@ public final class Trainer {
     private lazy var masterValues = masterParameters + network.buffers
     /// The next chunk a worker takes in `runChunks`.
     private let nextChunk = Atomic<Int>(0)
+    /// Scratch for `reduceGradients`: one gradient pointer per chunk, kept to reuse its capacity.
+    private var gradientSources: [UnsafePointer<Float>] = []
 
     /// What one training step or evaluation measured.
     public struct BatchResult: Equatable, Sendable {
@@ -204,12 +208,12 @@ public final class Trainer {
     /// floats at a time.
     private func reduceGradients(chunks: Int, batchSize n: Int) {
         let size = Float(n)
-        var sources: [UnsafePointer<Float>] = []
-        sources.reserveCapacity(chunks)
+        gradientSources.reserveCapacity(chunks)
+        defer { gradientSources.removeAll(keepingCapacity: true) }
         for (j, master) in masterParameters.enumerated() {
             let count = master.grad.count
-            sources.removeAll(keepingCapacity: true)
-            withChunkGradients(of: j, from: 0, chunks: chunks, count: count, &sources) { sources in
+            gradientSources.removeAll(keepingCapacity: true)
+            withChunkGradients(of: j, from: 0, chunks: chunks, count: count, &gradientSources) { sources in
                 master.grad.storage.withUnsafeMutableBufferPointer { g in
                     let target = g.baseAddress!
                     var i = 0
@@ -247,6 +251,9 @@ public final class Trainer {
         let start = samples.lowerBound, end = samples.upperBound
         let size = network.inputSize
         if slot.inputShape.first != end - start { slot.inputShape = [end - start] + network.inputShape }
+        // The first layer still holds the previous chunk's input: let go of it first, or writing
+        // into that storage would copy it.
+        slot.replica.releaseInputs()
         var input = Tensor.take(&slot.input, shape: slot.inputShape, zeroed: false)
         input.storage.withUnsafeMutableBufferPointer { dst in
             images.withUnsafeBufferPointer { src in
@@ -256,7 +263,7 @@ public final class Trainer {
         slot.input = input
         let output = slot.replica.forward(input, context: context)
         if slot.outputGradient.shape != output.shape { slot.outputGradient = Tensor(zeros: output.shape) }
-        slot.losses = loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient)
+        loss.perSampleLoss(output, labels: labels[start..<end], gradient: &slot.outputGradient, losses: &slot.losses)
         let classes = output.count / (end - start)
         var correct = 0
         for s in 0..<(end - start) {

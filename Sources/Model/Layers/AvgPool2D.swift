@@ -53,7 +53,7 @@ public final class AvgPool2D: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "AvgPool2D window \(kernel)×\(kernel) larger than input \(input.shape)")
         inputShape = input.shape
-        var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: true)
+        var output = Tensor.take(&outputBuffer, shape: (n, c, oh, ow), zeroed: true)
         if scales.count != output.count { scales = [Float](repeating: 0, count: output.count) }
         forEachWindowCell(h: h, w: w, planes: n * c) { i, o, scale in
             output.storage[o] += input.storage[i]
@@ -67,7 +67,7 @@ public final class AvgPool2D: Layer {
     // Backward: dy [N, C, oH, oW] → dx [N, C, H, W], dx += dy / divisor for each window cell.
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let (oh, ow) = outputSize(height: inputShape[2], width: inputShape[3])
-        precondition(gradOutput.shape == [inputShape[0], inputShape[1], oh, ow],
+        precondition(gradOutput.shape.equals(inputShape[0], inputShape[1], oh, ow),
                      "AvgPool2D backward expects \([inputShape[0], inputShape[1], oh, ow]), got \(gradOutput.shape)")
         var gradInput = Tensor.take(&gradInputBuffer, shape: inputShape, zeroed: true)
         forEachWindowCell(h: inputShape[2], w: inputShape[3], planes: inputShape[0] * inputShape[1]) { i, o, scale in

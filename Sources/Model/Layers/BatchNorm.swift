@@ -20,9 +20,16 @@ public final class BatchNorm: Layer {
     private var inverseStd: [Float] = []       // [C]
     private var trainingPass = false
     private var outputBuffer = Tensor.empty, gradInputBuffer = Tensor.empty
-    /// The last training forward's batch mean and unbiased variance, [C] each.
+    /// The last training forward's batch mean and unbiased variance, [C] each (overwritten in place).
     private(set) var lastBatchMean: [Float] = []
     private(set) var lastBatchVariance: [Float] = []
+    /// The last training forward's biased batch variance, [C]: what that forward normalised with.
+    private var batchVariance: [Float] = []
+    /// Whether a training forward moves this layer's running statistics toward the batch's (true
+    /// unless `Trainer` cleared it on a replica: replicas read the master's running statistics
+    /// during a step, and the master takes each chunk's `lastBatchMean` and `lastBatchVariance` in
+    /// chunk order, so a replica's own update would only copy the master's arrays and be dropped).
+    var updatesRunningStatistics = true
 
     public var kind: String { "batch norm" }
     public var parameters: [Parameter] { [weight, bias] }
@@ -61,11 +68,13 @@ public final class BatchNorm: Layer {
         trainingPass = context.training
         if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
         if inverseStd.count != channels { inverseStd = [Float](repeating: 0, count: channels) }
-        var mean = runningMean.value.storage, variance = runningVariance.value.storage
         if context.training {
             precondition(m > 1, "BatchNorm in training needs more than one value per channel, got \(input.shape)")
-            var batchMean = [Float](repeating: 0, count: channels)
-            var batchVariance = [Float](repeating: 0, count: channels)
+            if batchVariance.count != channels {
+                lastBatchMean = [Float](repeating: 0, count: channels)
+                lastBatchVariance = [Float](repeating: 0, count: channels)
+                batchVariance = [Float](repeating: 0, count: channels)
+            }
             input.storage.withUnsafeBufferPointer { x in
                 let x = x.baseAddress!
                 for c in 0..<channels {
@@ -78,16 +87,18 @@ public final class BatchNorm: Layer {
                     for s in 0..<n {
                         squares += Double(Self.rowSum(x + (s * channels + c) * area, area) { ($0 - mu) * ($0 - mu) })
                     }
-                    mean[c] = mu
-                    variance[c] = Float(squares / Double(m))
-                    batchMean[c] = mu
-                    batchVariance[c] = Float(squares / Double(m - 1))
+                    lastBatchMean[c] = mu
+                    batchVariance[c] = Float(squares / Double(m))
+                    lastBatchVariance[c] = Float(squares / Double(m - 1))
                 }
             }
-            lastBatchMean = batchMean
-            lastBatchVariance = batchVariance
-            updateRunningStatistics(mean: batchMean, variance: batchVariance)
+            if updatesRunningStatistics {
+                updateRunningStatistics(mean: lastBatchMean, variance: lastBatchVariance)
+            }
         }
+        // Training normalises with the batch statistics, evaluation with the running ones.
+        let mean = context.training ? lastBatchMean : runningMean.value.storage
+        let variance = context.training ? batchVariance : runningVariance.value.storage
         var output = Tensor.take(&outputBuffer, shape: input.shape, zeroed: false)
         let epsilon = self.epsilon
         input.storage.withUnsafeBufferPointer { x in

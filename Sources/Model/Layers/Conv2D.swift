@@ -100,7 +100,7 @@ public final class Conv2D: Layer {
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
         if columns.count != k * p { columns = [Float](repeating: 0, count: k * p) }
         updateEffectiveWeight()
-        var output = Tensor.take(&outputBuffer, shape: [n, outChannels, oh, ow], zeroed: false)
+        var output = Tensor.take(&outputBuffer, shape: (n, outChannels, oh, ow), zeroed: false)
         input.storage.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { col in
                 withEffectiveWeight { wt in
@@ -134,7 +134,7 @@ public final class Conv2D: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let n = inputShape[0], h = inputShape[2], w = inputShape[3]
         let (oh, ow) = outputSize(height: h, width: w)
-        precondition(gradOutput.shape == [n, outChannels, oh, ow],
+        precondition(gradOutput.shape.equals(n, outChannels, oh, ow),
                      "Conv2D backward expects \([n, outChannels, oh, ow]), got \(gradOutput.shape)")
         let k = inChannels * kernelHeight * kernelWidth, p = oh * ow
         let inputGradient = needsInputGradient

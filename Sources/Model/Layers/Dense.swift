@@ -24,7 +24,7 @@ public final class Dense: Layer {
         precondition(input.shape.count >= 2 && input.count == n * inputs,
                      "Dense expects [N, \(inputs)] (or [N, C, H, W] with C·H·W = \(inputs)), got \(input.shape)")
         self.input = input
-        var output = Tensor.take(&outputBuffer, shape: [n, outputs], zeroed: false)
+        var output = Tensor.take(&outputBuffer, shape: (n, outputs), zeroed: false)
         let outputs = self.outputs
         input.storage.withUnsafeBufferPointer { x in
             weight.value.storage.withUnsafeBufferPointer { wt in

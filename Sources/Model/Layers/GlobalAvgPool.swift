@@ -12,7 +12,7 @@ public final class GlobalAvgPool: Layer {
         precondition(input.shape.count == 4, "GlobalAvgPool expects [N, C, H, W], got \(input.shape)")
         inputShape = input.shape
         let area = input.shape[2] * input.shape[3], planes = input.shape[0] * input.shape[1]
-        var output = Tensor.take(&outputBuffer, shape: [input.shape[0], input.shape[1], 1, 1], zeroed: false)
+        var output = Tensor.take(&outputBuffer, shape: (input.shape[0], input.shape[1], 1, 1), zeroed: false)
         for p in 0..<planes {
             var sum: Float = 0
             for i in 0..<area { sum += input.storage[p * area + i] }

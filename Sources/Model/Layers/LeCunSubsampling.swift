@@ -36,7 +36,7 @@ public final class LeCunSubsampling: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "LeCunSubsampling window \(kernel)×\(kernel) larger than input \(input.shape)")
         self.input = input
-        var output = Tensor.take(&outputBuffer, shape: [n, channels, oh, ow], zeroed: false)
+        var output = Tensor.take(&outputBuffer, shape: (n, channels, oh, ow), zeroed: false)
         if windowSums.count != output.count { windowSums = [Float](repeating: 0, count: output.count) }
         for plane in 0..<(n * channels) {
             let c = plane % channels
@@ -63,7 +63,7 @@ public final class LeCunSubsampling: Layer {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
         let (oh, ow) = outputSize(height: h, width: w)
-        precondition(gradOutput.shape == [n, channels, oh, ow],
+        precondition(gradOutput.shape.equals(n, channels, oh, ow),
                      "LeCunSubsampling backward expects \([n, channels, oh, ow]), got \(gradOutput.shape)")
         var gradInput = Tensor.take(&gradInputBuffer, shape: input.shape, zeroed: true)
         for plane in 0..<(n * channels) {

@@ -41,7 +41,7 @@ public final class MaxPool2D: Layer {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "MaxPool2D window \(kernel)×\(kernel) larger than input \(input.shape)")
         inputShape = input.shape
-        var output = Tensor.take(&outputBuffer, shape: [n, c, oh, ow], zeroed: false)
+        var output = Tensor.take(&outputBuffer, shape: (n, c, oh, ow), zeroed: false)
         if isPairPool {
             if windowCells.count != output.count { windowCells = [UInt8](repeating: 0, count: output.count) }
             input.storage.withUnsafeBufferPointer { x in
