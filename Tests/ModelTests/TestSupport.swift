@@ -29,11 +29,12 @@ func randomizeParameters(_ layer: Layer, _ rng: inout SplitMix64, scale: Float =
     }
 }
 
-func XCTAssertEqualFloats(_ actual: [Float], _ expected: [Float], accuracy: Float = 1e-5,
+func XCTAssertEqualFloats(_ actual: [Float], _ expected: [Float], accuracy: Float = 1e-5, _ message: String = "",
                           file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(actual.count, expected.count, "count", file: file, line: line)
+    XCTAssertEqual(actual.count, expected.count, "count \(message)", file: file, line: line)
     for (i, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > accuracy {
-        XCTFail("element \(i): got \(a), expected \(e); all: \(actual)", file: file, line: line)
+        let all = actual.count <= 64 ? "; all: \(actual)" : ""
+        XCTFail("\(message) element \(i): got \(a), expected \(e)\(all)", file: file, line: line)
         return
     }
 }

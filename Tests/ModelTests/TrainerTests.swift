@@ -95,31 +95,41 @@ final class TrainerTests: XCTestCase {
     }
 
     /// Without batch norm and dropout, chunking must not change the mathematics: the chunked,
-    /// reduced gradient equals one forward/backward over the whole batch divided by N.
+    /// reduced gradient equals one forward/backward over the whole batch divided by N. The second
+    /// network's 64×150 dense weight spans three reduction blocks (4096 floats each, the last partial),
+    /// shared out among the threads.
     func testChunkedGradientEqualsWholeBatchGradient() throws {
-        let specs: [LayerSpec] = [.conv(.init(outChannels: 3, kernel: 3)), .activation(.tanh),
-                                  .avgPool(.init(kernel: 2)), .flatten, .dense(.init(outputs: 4))]
-        let net = try Network(specs: specs, inputShape: [1, 8, 8], rng: SplitMix64(seed: 8))
-        let reference = net.replica()
-        let (images, _) = smallBatch(21, seed: 3)
-        let labels = (0..<21).map { $0 % 4 }
-        let trainer = Trainer(network: net, threads: 2, chunkSize: 4, random: SplitMix64(seed: 1))
-        let result = trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(),
-                                       optimizer: SGD(), learningRate: 0)  // lr 0: gradients only
+        let networks: [[LayerSpec]] = [
+            [.conv(.init(outChannels: 3, kernel: 3)), .activation(.tanh), .avgPool(.init(kernel: 2)), .flatten,
+             .dense(.init(outputs: 4))],
+            [.flatten, .dense(.init(outputs: 150)), .activation(.tanh), .dense(.init(outputs: 4))],
+        ]
+        for (n, specs) in networks.enumerated() {
+            for threads in [1, 2, 3] {
+                let net = try Network(specs: specs, inputShape: [1, 8, 8], rng: SplitMix64(seed: 8))
+                let reference = net.replica()
+                let (images, _) = smallBatch(21, seed: 3)
+                let labels = (0..<21).map { $0 % 4 }
+                let trainer = Trainer(network: net, threads: threads, chunkSize: 4, random: SplitMix64(seed: 1))
+                let result = trainer.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(),
+                                               optimizer: SGD(), learningRate: 0)  // lr 0: gradients only
 
-        reference.zeroGradients()
-        let output = reference.forward(Tensor(shape: [21, 1, 8, 8], storage: images), context: train)
-        var g = Tensor(zeros: output.shape)
-        let losses = SoftmaxCrossEntropy().perSampleLoss(output, labels: labels[...], gradient: &g)
-        reference.backward(g)
-        XCTAssertEqual(Double(result.loss), losses.reduce(0.0) { $0 + Double($1) } / 21, accuracy: 1e-6)
-        for (p, q) in zip(net.parameters, reference.parameters) {
-            XCTAssertEqualFloats(p.grad.storage, q.grad.storage.map { $0 / 21 }, accuracy: 1e-6)
+                reference.zeroGradients()
+                let output = reference.forward(Tensor(shape: [21, 1, 8, 8], storage: images), context: train)
+                var g = Tensor(zeros: output.shape)
+                let losses = SoftmaxCrossEntropy().perSampleLoss(output, labels: labels[...], gradient: &g)
+                reference.backward(g)
+                XCTAssertEqual(Double(result.loss), losses.reduce(0.0) { $0 + Double($1) } / 21, accuracy: 1e-6)
+                for (p, q) in zip(net.parameters, reference.parameters) {
+                    XCTAssertEqualFloats(p.grad.storage, q.grad.storage.map { $0 / 21 }, accuracy: 1e-6,
+                                         "network \(n), \(threads) threads, \(p.name)")
+                }
+                XCTAssertEqual(result.correct, (0..<21).filter { s in
+                    let row = Array(output.storage[(s * 4)..<(s * 4 + 4)])
+                    return row.firstIndex(of: row.max()!) == labels[s]
+                }.count)
+            }
         }
-        XCTAssertEqual(result.correct, (0..<21).filter { s in
-            let row = Array(output.storage[(s * 4)..<(s * 4 + 4)])
-            return row.firstIndex(of: row.max()!) == labels[s]
-        }.count)
     }
 
     func testSingleSampleTailIsFoldedAndEvaluationIsGroupedDeterministically() throws {

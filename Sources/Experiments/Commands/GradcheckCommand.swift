@@ -45,7 +45,7 @@ struct GradcheckCommand: Command {
         let stream = try BatchStream.evaluation(
             dataset: data, batchSize: min(count, data.count),
             normalization: setup.plan.train.normalization, workers: 0)
-        var iterator = stream.epoch(0).makeIterator()
+        let iterator = stream.epoch(0).makeIterator()
         guard let batch = try iterator.nextBatch() else {
             throw CLIError.failure("the training set is empty")
         }
