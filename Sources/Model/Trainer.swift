@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import WorkbenchRandom
 
 /// Runs training steps and evaluations on a network, bit-identically for any number of threads.
@@ -58,14 +60,10 @@ public final class Trainer {
     private var slots: [Chunk] = []
     private lazy var masterParameters = network.parameters
     private lazy var masterValues = masterParameters + network.buffers
-    /// The threads that run chunks (started with the first parallel step).
-    private lazy var pool = WorkerPool(threads: threads)
-    /// Scratch for `reduceGradients`, kept to reuse its capacity: the blocks it shares out, and
-    /// pointers to the master's and each chunk's gradients.
-    private var reductionBlocks: [(Int, Range<Int>)] = []
-    private var gradientCounts: [Int] = []
-    private var masterGradients: [UnsafeMutablePointer<Float>] = []
-    private var chunkGradients: [UnsafePointer<Float>] = []
+    /// The next chunk a worker takes in `runChunks`.
+    private let nextChunk = Atomic<Int>(0)
+    /// Scratch for `reduceGradients`: one gradient pointer per chunk, kept to reuse its capacity.
+    private var gradientSources: [UnsafePointer<Float>] = []
 
     /// What one training step or evaluation measured.
     public struct BatchResult: Equatable, Sendable {
@@ -170,10 +168,22 @@ public final class Trainer {
         while slots.count < chunks { slots.append(Chunk(replica: network.replica())) }
     }
 
-    /// Runs `body(c)` for every chunk on the pool's threads; each takes the next chunk nobody has
-    /// started, so a thread held up by other work on the machine does not hold up the rest.
+    /// Runs `body(c)` for every chunk on `threads` workers; each worker takes the next chunk nobody
+    /// has started, so a worker held up by other work on the machine does not hold up the rest.
     private func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
-        pool.run(chunks, body)
+        let workers = min(threads, chunks)
+        if workers == 1 {
+            for c in 0..<chunks { body(c) }
+        } else {
+            nextChunk.store(0, ordering: .relaxed)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { break }
+                    body(c)
+                }
+            }
+        }
     }
 
     /// Lets the first `slots` replicas read the master's parameter and buffer values (no copy).
@@ -194,73 +204,42 @@ public final class Trainer {
     }
 
     /// Fixed-order reduction: master gradient = (+0 + chunk 0 + chunk 1 + ...) / N, element-wise,
-    /// the chunks added in chunk order whatever the thread count, eight floats at a time. The work is
-    /// cut into fixed blocks of one parameter each (`reductionBlocks`) that the pool's threads share:
-    /// a block's sums are the same whichever thread computes them.
+    /// the chunks added in chunk order whatever the thread count; one pass over memory, eight
+    /// floats at a time.
     private func reduceGradients(chunks: Int, batchSize n: Int) {
         let size = Float(n)
-        if reductionBlocks.isEmpty {
-            gradientCounts = masterParameters.map(\.grad.count)
-            reductionBlocks = Self.blocks(counts: gradientCounts)
-        }
-        let blocks = reductionBlocks
-        withGradientPointers(from: 0, chunks: chunks) {
-            let targets = masterGradients, sources = chunkGradients
-            pool.run(blocks.count) { b in
-                let (j, range) = blocks[b]
-                let target = targets[j]
-                let first = j * chunks
-                var i = range.lowerBound
-                while i < range.upperBound {  // not FloatBlocks.forEach: this body was not inlined there
-                    let lanes = min(8, range.upperBound - i)
-                    var sum = SIMD8<Float>(repeating: 0) + FloatBlocks.load(sources[first], i, lanes)
-                    for c in 1..<chunks { sum += FloatBlocks.load(sources[first + c], i, lanes) }
-                    FloatBlocks.store(sum / size, target, i, lanes)
-                    i += 8
+        gradientSources.reserveCapacity(chunks)
+        defer { gradientSources.removeAll(keepingCapacity: true) }
+        for (j, master) in masterParameters.enumerated() {
+            let count = master.grad.count
+            gradientSources.removeAll(keepingCapacity: true)
+            withChunkGradients(of: j, from: 0, chunks: chunks, count: count, &gradientSources) { sources in
+                master.grad.storage.withUnsafeMutableBufferPointer { g in
+                    let target = g.baseAddress!
+                    var i = 0
+                    while i < count {  // not FloatBlocks.forEach: this body was not inlined there
+                        let lanes = min(8, count - i)
+                        var sum = SIMD8<Float>(repeating: 0) + FloatBlocks.load(sources[0], i, lanes)
+                        for c in 1..<sources.count { sum += FloatBlocks.load(sources[c], i, lanes) }
+                        FloatBlocks.store(sum / size, target, i, lanes)
+                        i += 8
+                    }
                 }
             }
         }
-        masterGradients.removeAll(keepingCapacity: true)
-        chunkGradients.removeAll(keepingCapacity: true)
     }
 
-    /// Floats per reduction block: a multiple of 8, large enough that taking a block costs little
-    /// next to summing it.
-    static let reductionBlock = 4096
-
-    /// (parameter index, element range) blocks covering every parameter's gradient.
-    static func blocks(counts: [Int]) -> [(Int, Range<Int>)] {
-        var blocks: [(Int, Range<Int>)] = []
-        for (j, count) in counts.enumerated() {
-            for start in stride(from: 0, to: count, by: reductionBlock) {
-                blocks.append((j, start..<min(count, start + reductionBlock)))
-            }
-        }
-        return blocks
-    }
-
-    /// Calls `body` with `masterGradients` holding a pointer to every master parameter's gradient and
-    /// `chunkGradients` to every chunk's (parameter j of chunk c at j·chunks + c), collected one nested
-    /// buffer access each, so every pointer stays valid during `body`.
-    private func withGradientPointers(from k: Int, chunks: Int, _ body: () -> Void) {
-        let parameters = masterParameters.count
-        if k < parameters {
-            let master = masterParameters[k]
-            master.grad.storage.withUnsafeMutableBufferPointer { g in
-                masterGradients.append(g.baseAddress!)
-                withGradientPointers(from: k + 1, chunks: chunks, body)
-            }
-        } else if k < parameters * (chunks + 1) {
-            let j = (k - parameters) / chunks, c = (k - parameters) % chunks
-            let parameter = slots[c].parameters[j]
-            let count = gradientCounts[j]  // not the master's grad: it is being accessed above
-            parameter.grad.storage.withUnsafeBufferPointer { r in
-                precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
-                chunkGradients.append(r.baseAddress!)
-                withGradientPointers(from: k + 1, chunks: chunks, body)
-            }
-        } else {
-            body()
+    /// Calls `body` with pointers to parameter j's gradient in chunks 0..<chunks (collected into
+    /// `sources` one nested buffer access per chunk, so every pointer stays valid during `body`).
+    private func withChunkGradients(of j: Int, from c: Int, chunks: Int, count: Int,
+                                    _ sources: inout [UnsafePointer<Float>],
+                                    _ body: ([UnsafePointer<Float>]) -> Void) {
+        guard c < chunks else { return body(sources) }
+        let parameter = slots[c].parameters[j]
+        parameter.grad.storage.withUnsafeBufferPointer { r in
+            precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
+            sources.append(r.baseAddress!)
+            withChunkGradients(of: j, from: c + 1, chunks: chunks, count: count, &sources, body)
         }
     }
 

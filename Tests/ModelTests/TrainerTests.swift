@@ -95,9 +95,9 @@ final class TrainerTests: XCTestCase {
     }
 
     /// Without batch norm and dropout, chunking must not change the mathematics: the chunked,
-    /// reduced gradient equals one forward/backward over the whole batch divided by N. The second
-    /// network's 64×150 dense weight spans three reduction blocks (4096 floats each, the last partial),
-    /// shared out among the threads.
+    /// reduced gradient equals one forward/backward over the whole batch divided by N, for 1, 2 and
+    /// 3 threads. The second network's 150-unit dense layer (9 600 weights; 150 biases, not a multiple
+    /// of the reduction's eight lanes) covers a larger parameter and a partial last block.
     func testChunkedGradientEqualsWholeBatchGradient() throws {
         let networks: [[LayerSpec]] = [
             [.conv(.init(outChannels: 3, kernel: 3)), .activation(.tanh), .avgPool(.init(kernel: 2)), .flatten,
