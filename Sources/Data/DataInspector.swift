@@ -16,6 +16,7 @@ public enum DataInspector {
 
     /// IDX: rank-1 integer arrays are label files (range, mean and std of the label values, and
     /// counts per value); rank 3 or 4 are images (on the [0, 1] scale); anything else an array.
+    /// NaN and ±infinity (float files) are counted apart and left out of the statistics.
     static func inspect(idx array: IDXArray, path: String) throws -> DataReport {
         let d = array.dimensions
         let kind: DataReport.Kind = d.count == 1 && array.elementType.isInteger ? .idxLabels
@@ -32,8 +33,10 @@ public enum DataInspector {
                 counts[v] = n
             }
         } else {
+            // float64 is rounded to float32 first, as the network sees it (1e300 counts as +inf).
+            let asFloat32 = array.elementType == .float64
             for i in 0 ..< array.elementCount {
-                stats.add(array[flat: i])
+                stats.add(asFloat32 ? Double(Float(array[flat: i])) : array[flat: i])
                 if kind == .idxLabels { counts[Int(array[flat: i]), default: 0] += 1 }
             }
         }
@@ -42,7 +45,8 @@ public enum DataInspector {
         return DataReport(path: path, kind: kind, count: d[0], shape: d, elementType: array.elementType.name,
                           channels: kind == .idxImages ? (d.count == 3 ? 1 : d[1]) : nil, bitDepth: nil,
                           colorType: nil, classes: classes, minimum: stats.count > 0 ? stats.minimum : 0,
-                          maximum: stats.count > 0 ? stats.maximum : 0, mean: stats.mean, std: stats.std)
+                          maximum: stats.count > 0 ? stats.maximum : 0, mean: stats.mean, std: stats.std,
+                          finiteCount: stats.count, nonFinite: stats.nonFinite)
     }
 
     static func inspect(png header: PNGHeader, image: Image, path: String) -> DataReport {
@@ -51,7 +55,8 @@ public enum DataInspector {
         return DataReport(path: path, kind: .png, count: 1, shape: [image.channels, image.height, image.width],
                           elementType: header.bitDepth == 16 ? "uint16" : "uint8", channels: image.channels,
                           bitDepth: header.bitDepth, colorType: header.colorType.description, classes: [],
-                          minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, std: stats.std)
+                          minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, std: stats.std,
+                          finiteCount: stats.count, nonFinite: stats.nonFinite)
     }
 
     static func inspect(folder data: ImageFolderDataset, path: String) throws -> DataReport {
@@ -67,7 +72,8 @@ public enum DataInspector {
                           shape: [s.channels, s.height, s.width],
                           elementType: nil, channels: s.channels, bitDepth: nil, colorType: nil,
                           classes: zip(data.classNames, counts).map { .init(name: $0, count: $1) },
-                          minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, std: stats.std)
+                          minimum: stats.minimum, maximum: stats.maximum, mean: stats.mean, std: stats.std,
+                          finiteCount: stats.count, nonFinite: stats.nonFinite)
     }
 
     /// What a path holds, opened.

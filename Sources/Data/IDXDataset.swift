@@ -2,7 +2,8 @@
 ///
 /// Images are `[N, H, W]` (one channel) or `[N, C, H, W]`; labels are `[N]` `uint8`. `uint8`
 /// samples are divided by 255 into [0, 1]; float32/float64 samples are taken as is (the file is
-/// assumed to hold already-scaled values); other integer types are also taken as is. Both files
+/// assumed to hold already-scaled values, and NaN, ±infinity or a float64 value beyond float32's
+/// range is refused at open time); other integer types are also taken as is. Both files
 /// stay in memory in their compact file types; `sample(at:)` converts one image to floats.
 public struct IDXDataset: Dataset {
     /// The images array, `[N, H, W]` or `[N, C, H, W]`.
@@ -25,6 +26,7 @@ public struct IDXDataset: Dataset {
     public init(images: IDXArray, imagesPath: String = "<images>", labels: IDXArray,
                 labelsPath: String = "<labels>", classNames: [String]? = nil) throws {
         sampleShape = try Self.imageShape(of: images, path: imagesPath)
+        try Self.checkFinite(images, path: imagesPath)
         guard labels.dimensions.count == 1, labels.elementType == .uint8 else {
             throw DataError(path: labelsPath, "expected labels of shape [N] and type uint8, "
                 + "found \(labels.elementType) \(labels.dimensions)")
@@ -67,6 +69,37 @@ public struct IDXDataset: Dataset {
                 + "(\(d.count == 3 ? "N, H, W" : "N, C, H, W"))")
         }
         return d.count == 3 ? (1, d[1], d[2]) : (d[1], d[2], d[3])
+    }
+
+    /// Throws, naming the file, the first image and pixel and how many values in all, when a float
+    /// file holds NaN or ±infinity, or a float64 value that is infinite once rounded to float32:
+    /// such a value would reach the network as is and turn every loss and gradient into NaN.
+    static func checkFinite(_ images: IDXArray, path: String) throws {
+        let type = images.elementType
+        guard type == .float32 || type == .float64 else { return }
+        var first: (index: Int, value: Double)?
+        var bad = 0
+        images.bytes.withUnsafeBytes { raw in
+            for i in 0 ..< images.elementCount {
+                let value = type == .float32 ? Double(raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
+                    : raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)
+                if !Float(value).isFinite {
+                    bad += 1
+                    if first == nil { first = (i, value) }
+                }
+            }
+        }
+        guard let first else { return }
+        let d = images.dimensions
+        let perImage = images.elementsPerItem
+        let (image, offset) = first.index.quotientAndRemainder(dividingBy: perImage)
+        let (h, w) = (d[d.count - 2], d[d.count - 1])
+        let (channel, pixel) = offset.quotientAndRemainder(dividingBy: h * w)
+        let position = (d.count == 4 ? "channel \(channel), " : "") + "row \(pixel / w), column \(pixel % w)"
+        let found = first.value.isFinite ? "\(first.value), beyond float32's range (±3.4e38)" : "\(first.value)"
+        throw DataError(path: path, "image \(image) (\(position)) holds \(found); expected finite \(type.name) values "
+            + "(float images reach the network as stored), found \(bad) NaN or infinite value\(bad == 1 ? "" : "s") "
+            + "among \(images.elementCount)")
     }
 
     public func sample(at index: Int) throws -> Sample {
