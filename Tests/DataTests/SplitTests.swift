@@ -19,6 +19,17 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(inferred.classNames, ["0", "1", "2"])
     }
 
+    func testRelabelledDatasetRenumbersLabelsAndKeepsImages() throws {
+        let data = StreamFixtures.dataset(count: 4)  // labels i % 10: 0, 1, 2, 3
+        var map = [Int?](repeating: nil, count: 10)
+        (map[0], map[1], map[2], map[3]) = (3, 0, 2, 1)
+        let relabelled = RelabelledDataset(data, labelMap: map, classNames: ["w", "x", "y", "z"])
+        XCTAssertEqual(relabelled.count, 4)
+        XCTAssertEqual(relabelled.classNames, ["w", "x", "y", "z"])
+        XCTAssertEqual(try (0 ..< 4).map { try relabelled.sample(at: $0).label }, [3, 0, 2, 1])
+        XCTAssertEqual(try relabelled.sample(at: 2).image, try data.sample(at: 2).image)
+    }
+
     func testTrainValidationSplitIsSeededDisjointAndComplete() {
         let data = StreamFixtures.dataset(count: 100)
         let split = TrainValidationSplit(data, validationFraction: 0.1, rng: SplitMix64(seed: 42))

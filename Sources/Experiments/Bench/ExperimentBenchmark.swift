@@ -109,7 +109,8 @@ public struct ExperimentBenchmark {
             throw DataError(
                 path: source.images ?? source.path ?? "data.train",
                 "expected at least one training batch of \(stream.batchSize), found "
-                    + "\(stream.dataset.count) images in the training split with drop_last")
+                    + "\(stream.dataset.count) images in the training split"
+                    + (stream.dropLast ? " with drop_last" : ""))
         }
         progress("streaming epoch 0 alone: \(epochBatches) batches on \(stream.workers) worker(s)")
         let (streamImages, streamTiming) = try Self.timed { () -> Int in

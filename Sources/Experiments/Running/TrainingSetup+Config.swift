@@ -5,7 +5,10 @@ import WorkbenchRandom
 
 extension TrainingSetup {
     /// Builds the setup an experiment config describes, checking data and shapes first:
-    /// - the training set, split by `data.validation` (`ExperimentConfig.splitValidation`);
+    /// - the training set, split by `data.validation` (`ExperimentConfig.splitValidation`), which
+    ///   must leave at least one validation sample (when the fraction is not 0) and at least one
+    ///   training batch (`checkSplit`);
+    /// - the test set, its labels numbered by the training classes (`numberedLikeTraining`);
     /// - the training stream (shuffle by (seed, epoch), augmentation by (seed, epoch, sample) —
     ///   see `BatchStream`), validation and test streams without augmentation;
     /// - the network initialised from the seed (`seed.derived(initialisation, layer)`), the trainer
@@ -15,7 +18,11 @@ extension TrainingSetup {
         let training = config.training
         let full = try config.makeTrainDataset()
         let (trainSet, validationSet) = config.splitValidation(full)
-        let testSet = try config.makeTestDataset()
+        try checkSplit(
+            full: full.count, train: trainSet.count, validation: validationSet?.count ?? 0, config: config)
+        let testSet = try config.makeTestDataset().map {
+            try numberedLikeTraining($0, train: full, config: config)
+        }
         let network = try config.checkedNetwork(train: full, test: testSet)
         let normalization = config.makeNormalization()
         let train = try BatchStream(
