@@ -6,8 +6,9 @@ extension DataInspector {
     /// pixels. Class folders are named by `classNames[label]` when given, else by the label number
     /// zero-padded to one width ("0"…"9", or "00"…"99"), so name order is label order; file names
     /// are zero-padded indices. Each PNG (8-bit grey or RGB) is written atomically. Returns the
-    /// number of images written. An empty `folder`, or one that exists as a file (as does a class
-    /// folder that exists as a file), is refused with a `DataError` before anything is read or written.
+    /// number of images written. An empty `folder` path, one that exists as a file, or a folder that
+    /// is not empty (hidden entries aside) is refused with a `DataError` before anything is read or
+    /// written, so an export never merges into an earlier one.
     ///
     /// With `classNames`, `ImageFolderDataset` numbers classes by sorted name, which matches the
     /// original labels only if the names are given in sorted order.
@@ -18,6 +19,7 @@ extension DataInspector {
             throw DataError(path: "\"\"", "expected an output folder, found an empty path")
         }
         try checkNotAFile(folder)
+        try checkEmpty(folder)
         let data = try IDXDataset(imagesPath: imagesPath, labelsPath: labelsPath, classNames: classNames)
         guard data.sampleShape.channels == 1 || data.sampleShape.channels == 3 else {
             throw DataError(path: imagesPath,
@@ -34,7 +36,6 @@ extension DataInspector {
         let fm = FileManager.default
         let used = Set(data.labels.bytes.map(Int.init))
         for label in used.sorted() {
-            try checkNotAFile(folder + "/" + names[label])
             do {
                 try fm.createDirectory(atPath: folder + "/" + names[label], withIntermediateDirectories: true)
             } catch {
@@ -49,6 +50,18 @@ extension DataInspector {
             try PNG.write(sample.image, to: file)
         }
         return data.count
+    }
+
+    /// Throws when `path` is a folder holding anything but hidden (`.`-prefixed) entries, which
+    /// `ImageFolderDataset` ignores: exporting into it would merge two datasets into one.
+    private static func checkEmpty(_ path: String) throws {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        let visible = entries.filter { !$0.hasPrefix(".") }.sorted()
+        guard !visible.isEmpty else { return }
+        let shown = visible.prefix(3).joined(separator: ", ") + (visible.count > 3 ? ", …" : "")
+        throw DataError(path: path, "is not empty (\(visible.count) entr\(visible.count == 1 ? "y" : "ies"): \(shown)); "
+            + "expected a new or empty output folder, so that two exports are never merged into one dataset; "
+            + "remove it or choose another folder")
     }
 
     /// Throws "exists and is not a folder" when `path` is an existing file (or anything but a folder).
