@@ -59,7 +59,8 @@ extension DataInspector {
         let visible = entries.filter { !$0.hasPrefix(".") }.sorted()
         guard !visible.isEmpty else { return }
         let shown = visible.prefix(3).joined(separator: ", ") + (visible.count > 3 ? ", …" : "")
-        throw DataError(path: path, "is not empty (\(visible.count) entr\(visible.count == 1 ? "y" : "ies"): \(shown)); "
+        let counted = "\(visible.count) entr\(visible.count == 1 ? "y" : "ies")"
+        throw DataError(path: path, "is not empty (\(counted): \(shown)); "
             + "expected a new or empty output folder, so that two exports are never merged into one dataset; "
             + "remove it or choose another folder")
     }

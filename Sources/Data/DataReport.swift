@@ -51,7 +51,9 @@ public struct DataReport: Sendable, Equatable {
         public var negativeInfinity = 0
 
         public init(nan: Int = 0, positiveInfinity: Int = 0, negativeInfinity: Int = 0) {
-            (self.nan, self.positiveInfinity, self.negativeInfinity) = (nan, positiveInfinity, negativeInfinity)
+            self.nan = nan
+            self.positiveInfinity = positiveInfinity
+            self.negativeInfinity = negativeInfinity
         }
 
         public var total: Int { nan + positiveInfinity + negativeInfinity }

@@ -81,7 +81,8 @@ public struct IDXDataset: Dataset {
         var bad = 0
         images.bytes.withUnsafeBytes { raw in
             for i in 0 ..< images.elementCount {
-                let value = type == .float32 ? Double(raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
+                let value = type == .float32
+                    ? Double(raw.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))
                     : raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)
                 if !Float(value).isFinite {
                     bad += 1
@@ -96,9 +97,11 @@ public struct IDXDataset: Dataset {
         let (h, w) = (d[d.count - 2], d[d.count - 1])
         let (channel, pixel) = offset.quotientAndRemainder(dividingBy: h * w)
         let position = (d.count == 4 ? "channel \(channel), " : "") + "row \(pixel / w), column \(pixel % w)"
-        let found = first.value.isFinite ? "\(first.value), beyond float32's range (±3.4e38)" : "\(first.value)"
-        throw DataError(path: path, "image \(image) (\(position)) holds \(found); expected finite \(type.name) values "
-            + "(float images reach the network as stored), found \(bad) NaN or infinite value\(bad == 1 ? "" : "s") "
+        let found = first.value.isFinite ? "\(first.value), beyond float32's range (±3.4e38)"
+            : "\(first.value)"
+        let values = "\(bad) NaN or infinite value\(bad == 1 ? "" : "s")"
+        throw DataError(path: path, "image \(image) (\(position)) holds \(found); expected finite "
+            + "\(type.name) values (float images reach the network as stored), found \(values) "
             + "among \(images.elementCount)")
     }
 

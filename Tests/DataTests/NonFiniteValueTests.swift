@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import WorkbenchData
 
 /// Float IDX files holding NaN, ±infinity or values near (or, for float64, beyond) float32's range:
@@ -8,14 +9,16 @@ final class NonFiniteValueTests: XCTestCase {
     func testInspectCountsInfinitiesInsteadOfTrapping() throws {
         let tmp = TemporaryFolder()
         // The trial's repro: 4 images of 2×2, every value +inf.
-        try IDXArray(dimensions: [4, 2, 2], values: [Float](repeating: .infinity, count: 16)).write(to: tmp.file("inf"))
+        try IDXArray(dimensions: [4, 2, 2], values: [Float](repeating: .infinity, count: 16)).write(
+            to: tmp.file("inf"))
         let report = try DataInspector.inspect(path: tmp.file("inf"))
         XCTAssertEqual(report.nonFinite, .init(positiveInfinity: 16))
         XCTAssertEqual(report.finiteCount, 0)
         XCTAssertEqual([report.minimum, report.maximum, report.mean, report.std], [0, 0, 0, 0])
         XCTAssertTrue(report.text.contains("value range:  none (no finite values)\n"), report.text)
         XCTAssertTrue(report.text.contains("mean:         none\n"), report.text)
-        XCTAssertTrue(report.text.contains("non-finite:   16 of 16 values (0 NaN, 16 +inf, 0 -inf)"), report.text)
+        XCTAssertTrue(
+            report.text.contains("non-finite:   16 of 16 values (0 NaN, 16 +inf, 0 -inf)"), report.text)
     }
 
     func testInspectLeavesOneNaNOutOfTheStatisticsAndSaysSo() throws {
@@ -34,8 +37,10 @@ final class NonFiniteValueTests: XCTestCase {
         XCTAssertEqual(report.mean, (13 * 0.5 + 0.25) / 14, accuracy: 1e-12)
         XCTAssertFalse(report.std.isNaN)
         XCTAssertTrue(report.text.contains("value range:  0.25 … 0.5\n"), report.text)
-        XCTAssertTrue(report.text.contains("non-finite:   2 of 16 values (1 NaN, 0 +inf, 1 -inf); value range, "
-            + "mean and std cover the 14 finite values"), report.text)
+        XCTAssertTrue(
+            report.text.contains(
+                "non-finite:   2 of 16 values (1 NaN, 0 +inf, 1 -inf); value range, "
+                    + "mean and std cover the 14 finite values"), report.text)
     }
 
     func testInspectPrintsHugeValuesWithoutTrapping() throws {
@@ -44,14 +49,16 @@ final class NonFiniteValueTests: XCTestCase {
         let report = try DataInspector.inspect(path: tmp.file("big"))
         XCTAssertEqual(report.maximum, Double(Float(3e38)))
         XCTAssertEqual(report.nonFinite.total, 0)
-        XCTAssertTrue(report.text.contains("value range:  -3.0000000054977558e+38 … 3.0000000054977558e+38\n"),
-                      report.text)
+        XCTAssertTrue(
+            report.text.contains("value range:  -3.0000000054977558e+38 … 3.0000000054977558e+38\n"),
+            report.text)
         XCTAssertFalse(report.text.contains("non-finite"), report.text)
     }
 
     func testInspectAllNaNFloat64AndFloat64BeyondFloat32Range() throws {
         let tmp = TemporaryFolder()
-        try IDXArray(dimensions: [2, 1, 2], values: [Double](repeating: .nan, count: 4)).write(to: tmp.file("f64"))
+        try IDXArray(dimensions: [2, 1, 2], values: [Double](repeating: .nan, count: 4)).write(
+            to: tmp.file("f64"))
         let nan = try DataInspector.inspect(path: tmp.file("f64"))
         XCTAssertEqual(nan.nonFinite, .init(nan: 4))
         XCTAssertTrue(nan.text.contains("value range:  none (no finite values)"), nan.text)
@@ -70,16 +77,20 @@ final class NonFiniteValueTests: XCTestCase {
         values[6 + 4] = .nan  // image 1, row 1, column 1
         values[6 + 5] = .infinity
         try IDXArray(dimensions: [2, 2, 3], values: values).write(to: tmp.file("nan"))
-        assertDataError([tmp.file("nan"), "image 1 (row 1, column 1) holds nan", "expected finite float32 values",
-                         "found 2 NaN or infinite values among 12"]) {
+        assertDataError([
+            tmp.file("nan"), "image 1 (row 1, column 1) holds nan", "expected finite float32 values",
+            "found 2 NaN or infinite values among 12",
+        ]) {
             _ = try IDXDataset(imagesPath: tmp.file("nan"), labelsPath: tmp.file("labels"))
         }
 
         var wide = [Double](repeating: 0, count: 2 * 2 * 1 * 2)
         wide[3] = -1e39  // image 0, channel 1, row 0, column 1 of [2, 2, 1, 2]
         try IDXArray(dimensions: [2, 2, 1, 2], values: wide).write(to: tmp.file("wide"))
-        assertDataError([tmp.file("wide"), "image 0 (channel 1, row 0, column 1) holds -1e+39, beyond float32's range",
-                         "found 1 NaN or infinite value among 8"]) {
+        assertDataError([
+            tmp.file("wide"), "image 0 (channel 1, row 0, column 1) holds -1e+39, beyond float32's range",
+            "found 1 NaN or infinite value among 8",
+        ]) {
             _ = try IDXDataset(imagesPath: tmp.file("wide"), labelsPath: tmp.file("labels"))
         }
 

@@ -142,21 +142,26 @@ final class UserErrorMessageTests: XCTestCase {
         try IDXArray(dimensions: [12, 1, 1], values: [UInt8](0 ..< 12)).write(to: images)
         try IDXArray(dimensions: [12], values: (0 ..< 12).map { UInt8($0 % 4) }).write(to: labels)
         let out = tmp.file("out")
-        XCTAssertEqual(try DataInspector.exportImageFolder(imagesPath: images, labelsPath: labels, to: out), 12)
+        XCTAssertEqual(
+            try DataInspector.exportImageFolder(imagesPath: images, labelsPath: labels, to: out), 12)
         let before = try FileManager.default.subpathsOfDirectory(atPath: out).sorted()
         try IDXArray(dimensions: [2, 1, 1], values: [UInt8(0), 1]).write(to: tmp.file("img2"))
         try IDXArray(dimensions: [2], values: [UInt8(0), 1]).write(to: tmp.file("lbl2"))
-        assertMessage("\(out): is not empty (4 entries: 0, 1, 2, …); expected a new or empty output folder, so "
-                      + "that two exports are never merged into one dataset; remove it or choose another folder") {
-            _ = try DataInspector.exportImageFolder(imagesPath: tmp.file("img2"), labelsPath: tmp.file("lbl2"), to: out)
+        assertMessage("\(out): is not empty (4 entries: 0, 1, 2, …); expected a new or empty output "
+                      + "folder, so that two exports are never merged into one dataset; remove it or "
+                      + "choose another folder") {
+            _ = try DataInspector.exportImageFolder(
+                imagesPath: tmp.file("img2"), labelsPath: tmp.file("lbl2"), to: out)
         }
-        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: out).sorted(), before, "nothing written")
+        XCTAssertEqual(
+            try FileManager.default.subpathsOfDirectory(atPath: out).sorted(), before, "nothing written")
         XCTAssertEqual(try ImageFolderDataset(root: out).count, 12)
         // An empty folder, or one holding only hidden files (which image folders ignore), is fine.
         _ = try folder(tmp, "empty")
         _ = tmp.write([1], to: "empty/.keep")
-        XCTAssertEqual(try DataInspector.exportImageFolder(imagesPath: tmp.file("img2"), labelsPath: tmp.file("lbl2"),
-                                                           to: tmp.file("empty")), 2)
+        XCTAssertEqual(
+            try DataInspector.exportImageFolder(
+                imagesPath: tmp.file("img2"), labelsPath: tmp.file("lbl2"), to: tmp.file("empty")), 2)
     }
 
     func testColourFolderWithOneChannelIsConvertedAndFlagged() throws {

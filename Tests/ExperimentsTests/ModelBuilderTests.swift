@@ -135,8 +135,8 @@ final class ModelBuilderTests: XCTestCase {
         let two = Self.lenet.replacingOccurrences(of: "{units: 10}", with: "{units: 2}")
         XCTAssertEqual(
             try failure(try fx.load(two)),
-            "DIR/exp.yaml:16:5: model[11].dense: expected at least 3 outputs, one per class (data.train: labels 0…2), "
-                + "found 2"
+            "DIR/exp.yaml:16:5: model[11].dense: expected at least 3 outputs, one per class "
+                + "(data.train: labels 0…2), found 2"
         )
         let maps = Self.lenet.components(separatedBy: "  - flatten\n")[0]
         XCTAssertEqual(

@@ -16,16 +16,20 @@ final class TrainingSetupDataTests: XCTestCase {
     /// `root/<class>/<i>.png`, 1×1 grey images whose value is `value(class)` so a sample tells its folder.
     func folder(_ root: String, _ classes: [String], images: Int = 2) throws {
         for name in classes {
-            try FileManager.default.createDirectory(atPath: "\(fx.folder)/\(root)/\(name)", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: "\(fx.folder)/\(root)/\(name)", withIntermediateDirectories: true)
             for i in 0..<images {
-                try PNG.write(Image(channels: 1, height: 1, width: 1, fill: Self.value(name)),
-                              to: "\(fx.folder)/\(root)/\(name)/\(i).png")
+                try PNG.write(
+                    Image(channels: 1, height: 1, width: 1, fill: Self.value(name)),
+                    to: "\(fx.folder)/\(root)/\(name)/\(i).png")
             }
         }
     }
 
     /// A distinct 8-bit grey value per class name.
-    static func value(_ name: String) -> Float { Float(name.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 200 + 20) / 255 }
+    static func value(_ name: String) -> Float {
+        Float(name.unicodeScalars.reduce(0) { $0 + Int($1.value) } % 200 + 20) / 255
+    }
 
     /// 1×1 uint8 IDX images (value = label · 10) with the given labels.
     func idx(_ name: String, labels: [UInt8]) throws {
@@ -39,7 +43,8 @@ final class TrainingSetupDataTests: XCTestCase {
         training: String = "{epochs: 1, batch_size: 2, threads: 1, workers: 0}"
     ) throws -> ExperimentConfig {
         func source(_ s: String) -> String {
-            s.hasPrefix("idx:") ? "{format: idx, images: \(s.dropFirst(4))-images, labels: \(s.dropFirst(4))-labels}"
+            s.hasPrefix("idx:")
+                ? "{format: idx, images: \(s.dropFirst(4))-images, labels: \(s.dropFirst(4))-labels}"
                 : "{format: folder, path: \(s)}"
         }
         return try fx.load(
@@ -80,9 +85,9 @@ final class TrainingSetupDataTests: XCTestCase {
         try folder("other", ["b", "c"])
         XCTAssertEqual(
             failure(try config(train: "ok", test: "other")),
-            "setup: data.test: test class c of folder DIR/other (data.test) is not among the training classes; "
-                + "expected every test class to be a training class (matched by folder name), found training "
-                + "classes a, b in folder DIR/ok (data.train) and test classes b, c")
+            "setup: data.test: test class c of folder DIR/other (data.test) is not among the training "
+                + "classes; expected every test class to be a training class (matched by folder name), found "
+                + "training classes a, b in folder DIR/ok (data.train) and test classes b, c")
     }
 
     func testFolderTestWithFewerClassesIsNumberedByName() throws {
@@ -110,16 +115,17 @@ final class TrainingSetupDataTests: XCTestCase {
         try folder("named", ["cat", "dog"])
         XCTAssertEqual(
             failure(try config(train: "idx:train", test: "named")),
-            "setup: data.test: folder DIR/named (data.test) has class folders cat, dog that are not label numbers; "
-                + "the other set is IDX, whose labels are numbers, so expected class folders named by label number "
-                + "(as `workbench data export-png` writes them) to match them by")
+            "setup: data.test: folder DIR/named (data.test) has class folders cat, dog that are not label "
+                + "numbers; the other set is IDX, whose labels are numbers, so expected class folders named "
+                + "by label number (as `workbench data export-png` writes them) to match them by")
 
         try folder("beyond", ["3", "4"], images: 1)
         XCTAssertEqual(
             failure(try config(train: "idx:train", test: "beyond", units: 5)),
-            "setup: data.test: test class 4 of folder DIR/beyond (data.test) is not among the training classes; "
-                + "expected every test class to be a training class (matched by label number), found training "
-                + "classes 0, 1, 2, 3 in IDX file DIR/train-labels (data.train.labels) and test classes 3, 4")
+            "setup: data.test: test class 4 of folder DIR/beyond (data.test) is not among the training "
+                + "classes; expected every test class to be a training class (matched by label number), "
+                + "found training classes 0, 1, 2, 3 in IDX file DIR/train-labels (data.train.labels) and "
+                + "test classes 3, 4")
     }
 
     func testFolderTrainingAndIDXTestMatchByLabelNumber() throws {
@@ -133,13 +139,16 @@ final class TrainingSetupDataTests: XCTestCase {
         XCTAssertEqual(
             failure(try config(train: "train", test: "idx:seven", units: 8)),
             "setup: data.test: test class 7 of IDX file DIR/seven-labels (data.test.labels) is not among the "
-                + "training classes; expected every test class to be a training class (matched by label number), "
-                + "found training classes 1, 2, 5 in folder DIR/train (data.train) and test classes 1, 7")
+                + "training classes; expected every test class to be a training class (matched by label "
+                + "number), found training classes 1, 2, 5 in folder DIR/train (data.train) and test classes "
+                + "1, 7")
 
         try folder("letters", ["a", "b"])
         XCTAssertTrue(
             failure(try config(train: "letters", test: "idx:test", units: 6)).hasPrefix(
-                "setup: data.train: folder DIR/letters (data.train) has class folders a, b that are not label numbers"))
+                "setup: data.train: folder DIR/letters (data.train) has class folders a, b that are not "
+                    + "label numbers"
+            ))
     }
 
     func testTwoIDXSetsShareTheirLabelNumbers() throws {
@@ -154,13 +163,13 @@ final class TrainingSetupDataTests: XCTestCase {
         try idx("test", labels: [4, 0])
         XCTAssertEqual(
             failure(try config(train: "idx:train", test: "idx:test", units: 2)),
-            "DIR/exp.yaml:7:5: model[1].dense: expected at least 5 outputs, one per class (data.train: labels 0…1; "
-                + "data.test: labels 0…4), found 2")
+            "DIR/exp.yaml:7:5: model[1].dense: expected at least 5 outputs, one per class (data.train: "
+                + "labels 0…1; data.test: labels 0…4), found 2")
         try folder("train3", ["a", "b", "c"])
         XCTAssertEqual(
             failure(try config(train: "train3", test: nil, units: 2)),
-            "DIR/exp.yaml:7:5: model[1].dense: expected at least 3 outputs, one per class (data.train: 3 classes), "
-                + "found 2")
+            "DIR/exp.yaml:7:5: model[1].dense: expected at least 3 outputs, one per class (data.train: 3 "
+                + "classes), found 2")
     }
 
     // MARK: split
@@ -169,21 +178,25 @@ final class TrainingSetupDataTests: XCTestCase {
         try idx("train", labels: [UInt8](repeating: 1, count: 600))
         XCTAssertEqual(
             failure(try config(train: "idx:train", test: nil).withValidation(0.9999)),
-            "setup: data.validation: 0.9999 of the 600 images of IDX file DIR/train-images (data.train.images) "
-                + "holds out 600 for validation, leaving 0 to train on; expected a fraction that leaves at least 1 "
-                + "training image (at most 599/600 ≈ 0.99833 here)")
+            "setup: data.validation: 0.9999 of the 600 images of IDX file DIR/train-images "
+                + "(data.train.images) holds out 600 for validation, leaving 0 to train on; expected a "
+                + "fraction that leaves at least 1 training image (at most 599/600 ≈ 0.99833 here)")
         XCTAssertEqual(
             failure(try config(train: "idx:train", test: nil).withValidation(0.0001)),
-            "setup: data.validation: 0.0001 of the 600 images of IDX file DIR/train-images (data.train.images) "
-                + "is 0.06, which rounds to 0 validation images; expected a fraction that holds out at least 1 image "
-                + "(at least 1/600 ≈ 0.00167 here), or 0 for no validation split")
+            "setup: data.validation: 0.0001 of the 600 images of IDX file DIR/train-images "
+                + "(data.train.images) is 0.06, which rounds to 0 validation images; expected a fraction "
+                + "that holds out at least 1 image (at least 1/600 ≈ 0.00167 here), or 0 for no validation "
+                + "split")
         // The suggested bounds work: 599/600 leaves 1 training sample, 0.00167 holds out 1.
-        XCTAssertEqual(try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0.99833))
-            .plan.train.dataset.count, 1)
-        XCTAssertEqual(try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0.00167))
-            .plan.validation?.dataset.count, 1)
-        XCTAssertNil(try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0))
-            .plan.validation)
+        XCTAssertEqual(
+            try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0.99833))
+                .plan.train.dataset.count, 1)
+        XCTAssertEqual(
+            try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0.00167))
+                .plan.validation?.dataset.count, 1)
+        XCTAssertNil(
+            try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0))
+                .plan.validation)
     }
 
     func testDropLastWithABatchLargerThanTheTrainingSplitIsAnError() throws {
@@ -193,9 +206,9 @@ final class TrainingSetupDataTests: XCTestCase {
             training: "{epochs: 1, batch_size: 9, drop_last: true, threads: 1, workers: 0}")
         XCTAssertEqual(
             failure(c.withValidation(0.2)),
-            "setup: training.batch_size: 9 with training.drop_last: true gives 0 training batches per epoch: the "
-                + "training split has 8 images (10 minus 2 held out by data.validation: 0.2); expected batch_size "
-                + "at most 8, or drop_last: false")
+            "setup: training.batch_size: 9 with training.drop_last: true gives 0 training batches per epoch: "
+                + "the training split has 8 images (10 minus 2 held out by data.validation: 0.2); expected "
+                + "batch_size at most 8, or drop_last: false")
         XCTAssertEqual(try TrainingSetup.make(c).plan.train.batchesPerEpoch, 1)  // 10 images, no validation
     }
 }

@@ -22,8 +22,11 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         let report = try BuiltBinary.run(["data", "inspect", inf])
         XCTAssertEqual(report.status, 0, report.err)
         XCTAssertTrue(report.out.contains("value range:  none (no finite values)\n"), report.out)
-        XCTAssertTrue(report.out.contains("non-finite:   16 of 16 values (0 NaN, 16 +inf, 0 -inf)\n"), report.out)
-        let big = try BuiltBinary.run(["data", "inspect", try writeFloatIDX("f32-big", count: 4, values: [3e38])])
+        XCTAssertTrue(
+            report.out.contains("non-finite:   16 of 16 values (0 NaN, 16 +inf, 0 -inf)\n"), report.out)
+        let big = try BuiltBinary.run([
+            "data", "inspect", try writeFloatIDX("f32-big", count: 4, values: [3e38]),
+        ])
         XCTAssertEqual(big.status, 0, big.err)
         XCTAssertTrue(big.out.contains("mean:         3.0000000054977558e+38\n"), big.out)
 
@@ -32,13 +35,14 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         var values = [Float](repeating: 0.5, count: 48 * 36)
         values[5 * 36 + 6 + 3] = .nan
         let nan = try writeFloatIDX("f32-nan", count: 48, side: 6, values: values)
-        let file = try tiny.write(TinyExperiment.basic.replacingOccurrences(of: "train-images.idx", with: "f32-nan"))
+        let file = try tiny.write(
+            TinyExperiment.basic.replacingOccurrences(of: "train-images.idx", with: "f32-nan"))
         let run = try BuiltBinary.run(["run", file])
         XCTAssertEqual(run.status, 1, run.err)
         XCTAssertEqual(
             run.err,
-            "error: \(nan): image 5 (row 1, column 3) holds nan; expected finite float32 values (float images "
-                + "reach the network as stored), found 1 NaN or infinite value among 1728\n")
+            "error: \(nan): image 5 (row 1, column 3) holds nan; expected finite float32 values (float "
+                + "images reach the network as stored), found 1 NaN or infinite value among 1728\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
     }
 
@@ -56,15 +60,16 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         try FileManager.default.moveItem(atPath: test + "/2", toPath: test + "/7")
         let yaml = TinyExperiment.basic.replacingOccurrences(
             of: TinyExperiment.dataBlock,
-            with: "data:\n  train: {format: folder, path: train-png}\n  test: {format: folder, path: test-png}")
+            with:
+                "data:\n  train: {format: folder, path: train-png}\n  test: {format: folder, path: test-png}")
         let file = try tiny.write(yaml)
         let run = try BuiltBinary.run(["run", file])
         XCTAssertEqual(run.status, 1, run.err)
         XCTAssertEqual(
             run.err,
-            "error: tiny: data.test: test class 7 of folder \(test) (data.test) is not among the training classes; "
-                + "expected every test class to be a training class (matched by folder name), found training "
-                + "classes 0, 1, 2 in folder \(train) (data.train) and test classes 0, 1, 7\n")
+            "error: tiny: data.test: test class 7 of folder \(test) (data.test) is not among the training "
+                + "classes; expected every test class to be a training class (matched by folder name), found "
+                + "training classes 0, 1, 2 in folder \(train) (data.train) and test classes 0, 1, 7\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
 
         // IDX training and a test folder with classes {0, 2}: matched by label number, "2" stays label 2
@@ -80,14 +85,16 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(ok.status, 0, ok.err)
         let id = ok.out.trimmingCharacters(in: .whitespacesAndNewlines)
         let summary = tiny.store.appendingPathComponent(id).appendingPathComponent("summary.json")
-        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any])
+        let json = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any])
         XCTAssertEqual((json["final"] as? [String: Any])?["test_acc"] as? Double, 1, "\(json)")
     }
 
     func testZeroTrainingBatchesIsAnErrorForRunGradcheckAndBench() throws {
         let file = try tiny.write(TinyExperiment.basic)
         // 48 training images: 0.9999 holds out all 48.
-        let expected = "error: tiny: data.validation: 0.9999 of the 48 images of IDX file "
+        let expected =
+            "error: tiny: data.validation: 0.9999 of the 48 images of IDX file "
             + "\(dir.appendingPathComponent("train-images.idx").path) (data.train.images) holds out 48 for "
             + "validation, leaving 0 to train on; expected a fraction that leaves at least 1 training image "
             + "(at most 47/48 ≈ 0.97917 here)\n"
@@ -108,8 +115,10 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(dropLast.status, 1, dropLast.err)
         XCTAssertEqual(
             dropLast.err,
-            "error: tiny: training.batch_size: 100 with training.drop_last: true gives 0 training batches per "
-                + "epoch: the training split has 48 images; expected batch_size at most 48, or drop_last: false\n")
+            "error: tiny: training.batch_size: 100 with training.drop_last: true gives 0 training batches "
+                + "per epoch: the training split has 48 images; expected batch_size at most 48, or "
+                + "drop_last: false\n"
+        )
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
     }
 
@@ -127,8 +136,8 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(again.status, 1, again.err)
         XCTAssertEqual(
             again.err,
-            "error: \(out): is not empty (3 entries: 0, 1, 2); expected a new or empty output folder, so that two "
-                + "exports are never merged into one dataset; remove it or choose another folder\n")
+            "error: \(out): is not empty (3 entries: 0, 1, 2); expected a new or empty output folder, so "
+                + "that two exports are never merged into one dataset; remove it or choose another folder\n")
         XCTAssertEqual(again.out, "")
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: out).sorted(), before)
         let help = try BuiltBinary.run(["data", "export-png", "--help"])

@@ -12,7 +12,9 @@ public struct RelabelledDataset<Base: Dataset>: Dataset {
     public init(_ base: Base, labelMap: [Int?], classNames: [String]) {
         precondition(
             labelMap.count == base.classNames.count,
-            "RelabelledDataset needs one entry per base class (\(base.classNames.count)), got \(labelMap.count)")
+            "RelabelledDataset needs one entry per base class (\(base.classNames.count)), "
+                + "got \(labelMap.count)"
+        )
         for case let label? in labelMap {
             precondition(
                 label >= 0 && label < classNames.count,
@@ -29,7 +31,8 @@ public struct RelabelledDataset<Base: Dataset>: Dataset {
     public func sample(at index: Int) throws -> Sample {
         var sample = try base.sample(at: index)
         guard let label = labelMap[sample.label] else {
-            preconditionFailure("RelabelledDataset: sample \(index) has label \(sample.label), which has no mapping")
+            preconditionFailure(
+                "RelabelledDataset: sample \(index) has label \(sample.label), which has no mapping")
         }
         sample.label = label
         return sample

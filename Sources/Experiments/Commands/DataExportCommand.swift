@@ -10,10 +10,10 @@ struct DataExportCommand: Command {
             .init("DIR", "Output folder, new or empty (an image folder 'format: folder' reads back)."),
         ],
         discussion: """
-            Class folders are named by label number, zero-padded to one width (0…9, or 00…99), and files by
-            image index, zero-padded. DIR must not exist yet or be empty (hidden entries aside): a second
-            export into the same folder would merge two datasets, so it is refused before anything is
-            written; remove the folder or choose another.
+            Class folders are named by label number, zero-padded to one width (0…9, or 00…99), and
+            files by image index, zero-padded. DIR must not exist yet or be empty (hidden entries
+            aside): a second export into the same folder would merge two datasets, so it is refused
+            before anything is written; remove the folder or choose another.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }

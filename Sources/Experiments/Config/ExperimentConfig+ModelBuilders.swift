@@ -101,7 +101,8 @@ extension ExperimentConfig {
         if out[0] < classes {
             throw ConfigError(
                 model[last].mark, "model[\(last)].\(model[last].name)",
-                "expected at least \(classes) outputs, one per class (\(Self.classesText(train, "data.train"))"
+                "expected at least \(classes) outputs, one per class ("
+                    + Self.classesText(train, "data.train")
                     + (test.map { "; " + Self.classesText($0, "data.test") } ?? "") + "), found \(out[0])")
         }
         return network
@@ -109,6 +110,7 @@ extension ExperimentConfig {
 
     /// `data.train: 10 classes` or, for IDX labels (classes are label values), `data.test: labels 0…10`.
     static func classesText(_ data: any Dataset, _ key: String) -> String {
-        data is IDXDataset ? "\(key): labels 0…\(data.classNames.count - 1)" : "\(key): \(data.classNames.count) classes"
+        data is IDXDataset
+            ? "\(key): labels 0…\(data.classNames.count - 1)" : "\(key): \(data.classNames.count) classes"
     }
 }

@@ -27,14 +27,15 @@ extension TrainingSetup {
         /// Matching key of a class name: the name, or its number when matching by number.
         func key(_ name: String) -> String? { byNumber ? Int(name).map(String.init) : name }
         if byNumber {
-            let (folder, place, key) = trainIsFolder ? (train, trainWhere, "data.train") : (test, testWhere, "data.test")
+            let (folder, place, key) =
+                trainIsFolder ? (train, trainWhere, "data.train") : (test, testWhere, "data.test")
             let named = folder.classNames.filter { Int($0) == nil || $0.hasPrefix("-") || $0.hasPrefix("+") }
             if !named.isEmpty {
                 throw ConfigError(
                     mark, key,
-                    "\(place) has class folders \(list(named)) that are not label numbers; the other set is IDX, "
-                        + "whose labels are numbers, so expected class folders named by label number (as "
-                        + "`workbench data export-png` writes them) to match them by")
+                    "\(place) has class folders \(list(named)) that are not label numbers; the other set is "
+                        + "IDX, whose labels are numbers, so expected class folders named by label number "
+                        + "(as `workbench data export-png` writes them) to match them by")
             }
         }
         var trainLabel: [String: Int] = [:]
@@ -42,11 +43,12 @@ extension TrainingSetup {
             if let other = trainLabel.updateValue(label, forKey: key(name)!) {
                 throw ConfigError(
                     mark, "data.train",
-                    "\(trainWhere) has classes '\(train.classNames[other])' and '\(name)', which are the same "
-                        + "label number; expected one class folder per label")
+                    "\(trainWhere) has classes '\(train.classNames[other])' and '\(name)', which are the "
+                        + "same label number; expected one class folder per label")
             }
         }
-        let occurring: Set<Int> = (test as? IDXDataset).map { Set($0.labels.bytes.map(Int.init)) }
+        let occurring: Set<Int> =
+            (test as? IDXDataset).map { Set($0.labels.bytes.map(Int.init)) }
             ?? Set(test.classNames.indices)
         var map = [Int?](repeating: nil, count: test.classNames.count)
         var unknown: [String] = []
@@ -59,12 +61,14 @@ extension TrainingSetup {
             throw ConfigError(
                 mark, "data.test",
                 "test class\(unknown.count == 1 ? "" : "es") \(list(unknown)) of \(testWhere) "
-                    + "\(unknown.count == 1 ? "is" : "are") not among the training classes; expected every test "
-                    + "class to be a training class (matched by \(byNumber ? "label number" : "folder name")), "
-                    + "found training classes \(list(train.classNames)) in \(trainWhere) and test classes "
-                    + "\(list(testNames))")
+                    + "\(unknown.count == 1 ? "is" : "are") not among the training classes; expected every "
+                    + "test class to be a training class (matched by "
+                    + "\(byNumber ? "label number" : "folder name")), found training classes "
+                    + "\(list(train.classNames)) in \(trainWhere) and test classes \(list(testNames))")
         }
-        if map == test.classNames.indices.map(Optional.some) && test.classNames.count == train.classNames.count {
+        if map == test.classNames.indices.map(Optional.some)
+            && test.classNames.count == train.classNames.count
+        {
             return test
         }
         func relabel<D: Dataset>(_ d: D) -> any Dataset {
@@ -86,26 +90,27 @@ extension TrainingSetup {
         if fraction > 0 && validation == 0 {
             throw ConfigError(
                 mark, "data.validation",
-                "\(fraction) of \(total) is \(String(format: "%g", fraction * n)), which rounds to 0 validation "
-                    + "images; expected a fraction that holds out at least 1 image (at least 1/\(full) ≈ "
-                    + "\(String(format: "%.3g", 1 / n)) here), or 0 for no validation split")
+                "\(fraction) of \(total) is \(String(format: "%g", fraction * n)), which rounds to 0 "
+                    + "validation images; expected a fraction that holds out at least 1 image (at least "
+                    + "1/\(full) ≈ \(String(format: "%.3g", 1 / n)) here), or 0 for no validation split")
         }
         if train == 0 {
             throw ConfigError(
                 mark, "data.validation",
                 "\(fraction) of \(total) holds out \(validation) for validation, leaving 0 to train on; "
-                    + "expected a fraction that leaves at least 1 training image (at most \(full - 1)/\(full) ≈ "
-                    + "\(String(format: "%.5g", (n - 1) / n)) here)")
+                    + "expected a fraction that leaves at least 1 training image (at most "
+                    + "\(full - 1)/\(full) ≈ \(String(format: "%.5g", (n - 1) / n)) here)")
         }
         let batch = config.training.batchSize
         if config.training.dropLast && train < batch {
-            let split = validation > 0
+            let split =
+                validation > 0
                 ? "\(train) images (\(full) minus \(validation) held out by data.validation: \(fraction))"
                 : "\(train) images"
             throw ConfigError(
                 mark, "training.batch_size",
-                "\(batch) with training.drop_last: true gives 0 training batches per epoch: the training split "
-                    + "has \(split); expected batch_size at most \(train), or drop_last: false")
+                "\(batch) with training.drop_last: true gives 0 training batches per epoch: the training "
+                    + "split has \(split); expected batch_size at most \(train), or drop_last: false")
         }
     }
 
@@ -113,6 +118,7 @@ extension TrainingSetup {
     /// is named by its labels file, or by its images file when `images` is set.
     private static func describe(_ source: DataSource, key: String, images: Bool = false) -> String {
         if source.format == "folder" { return "folder \(source.path!) (\(key))" }
-        return images ? "IDX file \(source.images!) (\(key).images)" : "IDX file \(source.labels!) (\(key).labels)"
+        return images
+            ? "IDX file \(source.images!) (\(key).images)" : "IDX file \(source.labels!) (\(key).labels)"
     }
 }
