@@ -79,6 +79,41 @@ final class ConfigLimitsTests: XCTestCase {
             ])
     }
 
+    func testNumberKeysThatBecomeSizesHaveUpperLimits() {
+        // sigma 1e9 meant a 3e9-weight kernel (12 GB), 1e19 overflowed Int; 1e30 degrees overflowed
+        // Int in the right-angle check; an aspect of 1e38 overflowed Int in erasing; a leaky slope of
+        // 1.5 got past the file check and failed only when the network was built.
+        let found = fx.errors(
+            ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- leaky_relu: {slope: 1.5}")
+                + """
+                augment:
+                  - elastic: {sigma: 1e19, alpha: 5000}
+                  - elastic: {sigma: 1e9}
+                  - affine: {degrees: 1e30}
+                  - erase: {aspect: [1e-38, 1e38]}
+
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "DIR/exp.yaml:5:25: model[0].leaky_relu.slope: expected a number in [0, 1), found 1.5",
+                "DIR/exp.yaml:8:22: augment[0].elastic.sigma: expected a number in (0, 1024], found 1e19",
+                "DIR/exp.yaml:8:35: augment[0].elastic.alpha: expected a number in [0, 4096], found 5000",
+                "DIR/exp.yaml:9:22: augment[1].elastic.sigma: expected a number in (0, 1024], found 1e9",
+                "DIR/exp.yaml:10:23: augment[2].affine.degrees: expected a number in [0, 360], found 1e30",
+                "DIR/exp.yaml:11:21: augment[3].erase.aspect: expected a list of 2 numbers in [0.001, 1000], "
+                    + "low to high, found [1e-38, 1e38]",
+            ])
+        let edges = try? fx.load(
+            ConfigFixture.minimal + """
+                augment: [{elastic: {sigma: 1024, alpha: 4096}}, {affine: {degrees: 360}},
+                          {erase: {aspect: [0.001, 1000]}}]
+
+                """)
+        XCTAssertEqual(edges?.augment.map(\.name), ["elastic", "affine", "erase"])
+        XCTAssertEqual(edges?.augment.first?.makeAugmentation().description, "elastic(alpha: 4096, sigma: 1024, fill: 0)")
+    }
+
     func testFoundShowsTheOffendingValue() {
         let found = fx.errors(
             """
