@@ -255,3 +255,24 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(ExperimentConfig.bytesText(8_127_606_784), "7.6 GiB")
     }
 }
+
+extension ConfigLimitsTests {
+    func testHexAndOctalIntegersTooLargeForIntSayWhy() {
+        let note = "(integers are at most 2^63 − 1 = 9223372036854775807)"
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal + "training: {epochs: 0xFFFFFFFFFFFFFFFFF, chunk: 0o7777777777777777777777}\n"),
+            [
+                "DIR/exp.yaml:7:20: training.epochs: expected an integer in [1, 1000000] \(note), "
+                    + "found 0xFFFFFFFFFFFFFFFFF",
+                "DIR/exp.yaml:7:48: training.chunk: expected an integer in [1, 4096] \(note), "
+                    + "found 0o7777777777777777777777",
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["training.epochs=0xFFFFFFFFFFFFFFFFF"]),
+            [
+                "--set training.epochs=0xFFFFFFFFFFFFFFFFF: training.epochs: expected an integer in [1, 1000000] "
+                    + "\(note), found 0xFFFFFFFFFFFFFFFFF"
+            ])
+        XCTAssertEqual(try fx.load(ConfigFixture.minimal + "training: {epochs: 0x1F}\n").training.epochs, 31)
+    }
+}

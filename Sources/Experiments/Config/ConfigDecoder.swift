@@ -79,11 +79,11 @@ final class ConfigDecoder {
         return nil
     }
 
-    /// True when the node is or holds a plain decimal integer too large for Int (read as a double).
+    /// True when the node is or holds a plain integer (decimal, hex or octal) too large for Int, which
+    /// is read as a double.
     static func hasHugeInteger(_ node: YAMLNode) -> Bool {
         if case .scalar(let text, .plain) = node.content, case .double? = node.scalarValue {
-            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-            return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            return YAMLScalar.isIntegerSyntax(text)
         }
         return (node.items ?? []).contains(where: hasHugeInteger)
     }
