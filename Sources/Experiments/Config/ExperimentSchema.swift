@@ -31,7 +31,10 @@ public enum ExperimentSchema {
 
     /// Top-level scalar keys (sections are decoded by their own tables).
     public static let top: [KeySpec] = [
-        KeySpec("name", .string, .required, "Experiment name, recorded with every run."),
+        KeySpec(
+            "name", .string, .required,
+            "Experiment name, recorded with every run and part of its folder name: it needs an ASCII letter, "
+                + "digit or '_' (other characters become '-' there)."),
         KeySpec("description", .string, .optional, "Free text."),
         KeySpec(
             "seed", .int(.nonNegative), .derived("drawn at load and recorded"),
@@ -43,6 +46,9 @@ public enum ExperimentSchema {
         "name", "description", "seed", "data", "augment", "model", "loss",
         "optimizer", "schedule", "training", "sweep", "sweep_values",
     ]
+    /// Sections that must be given; every other one written with no value (`optimizer:`, `~`, `null`)
+    /// is the same as leaving it out.
+    public static let requiredSections = ["name", "data", "model"]
 
     public static let data: [KeySpec] = [
         KeySpec(
