@@ -104,7 +104,8 @@ final class OverrideTests: XCTestCase {
         XCTAssertEqual(found.count, 1)
         XCTAssertTrue(
             found[0].hasPrefix(
-                "--set \(deep): training.x" + String(repeating: "[0]", count: 62)
+                "--set training.x=" + String(repeating: "[", count: 119 - 11) + "…: training.x"
+                    + String(repeating: "[0]", count: 62)
                     + ": expected lists and mappings nested at most 64 deep, found a list or mapping at level 65"),
             String(found[0].suffix(200)))
         // A 40,000-key path would nest as deep; it is refused before anything is built from it.
@@ -118,7 +119,7 @@ final class OverrideTests: XCTestCase {
         let longest = fx.errors(
             ConfigFixture.minimal, overrides: [Array(repeating: "a", count: 63).joined(separator: ".") + "=1"])
         XCTAssertEqual(longest.count, 1)
-        XCTAssertTrue(longest[0].contains("=1: a: unknown key 'a'"), longest[0])
+        XCTAssertTrue(longest[0].contains("…: a: unknown key 'a'"), longest[0])
     }
 
     func testOverridePathsResolveAgainstTheWorkingDirectory() throws {

@@ -29,8 +29,8 @@ final class ConfigDecoder {
     /// Values longer than this are cut in messages.
     static let describeLimit = 60
 
-    static func truncated(_ text: String) -> String {
-        text.count <= describeLimit ? text : String(text.prefix(describeLimit - 1)) + "…"
+    static func truncated(_ text: String, limit: Int = describeLimit) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     /// A node written in YAML flow style; numbers keep the spelling of the file.

@@ -15,9 +15,13 @@ public struct Override: Equatable, Sendable {
         self.mark = mark
     }
 
+    /// Characters of an option shown in its errors.
+    static let optionLimit = 120
+
     /// Parses `key.path=value`.
     public static func parse(_ option: String) throws -> Override {
-        let mark = SourceMark(origin: "--set \(option)")
+        // Errors name the option; a very long one (a pasted 40,000-deep value) is cut.
+        let mark = SourceMark(origin: "--set \(ConfigDecoder.truncated(option, limit: Override.optionLimit))")
         guard let eq = option.firstIndex(of: "=") else {
             throw ConfigError(mark, "", "expected key.path=value, found no '='")
         }
