@@ -234,6 +234,48 @@ final class ConfigLimitsTests: XCTestCase {
                 + "parameters, expected at most 268,435,456 (2^28); check filters, units and kernel")
     }
 
+    func testBatchesOfHugeInputsAreRefusedBeforeLoading() throws {
+        // A crop of 2076 from 28 + 2·1024: 64 samples · 2076² floats · 4 bytes = 1.03 GiB per batch
+        // (the trial's run of this peaked at 4.3 GB); 32 samples are half that and pass.
+        try writeTinyIDX()
+        let text = """
+            name: big
+            data:
+              train: {format: idx, images: data/tiny-images.idx, labels: data/tiny-labels.idx}
+            augment: [{random_crop: {size: 2076, padding: 1024}}]
+            model: [flatten, dense: {units: 2}]
+            training: {epochs: 1, batch_size: 64}
+
+            """
+        func check(_ overrides: [String] = [], samples: Int = 1000) throws -> String {
+            let c = try fx.load(text, overrides: overrides)
+            do {
+                try c.checkBatchSize(inputShape: [1, 2076, 2076], samples: samples)
+                return "no error"
+            } catch let error as ConfigError {
+                return error.description.replacingOccurrences(of: fx.folder, with: "DIR")
+            }
+        }
+        XCTAssertEqual(
+            try check(),
+            "DIR/exp.yaml:6:35: training.batch_size: a batch of 64 network inputs of 1×2076×2076 needs "
+                + "1,103,302,656 bytes (1.0 GiB), expected at most 1,073,741,824 (1 GiB); lower batch_size or the input size (random_crop size and padding, "
+                + "data.resize)")
+        XCTAssertEqual(try check(["training.batch_size=32"]), "no error")
+        // The batch is never larger than the training set.
+        XCTAssertEqual(try check(samples: 2), "no error")
+        // Through checkedNetwork, before the network is built: 64 images are refused, 2 pass.
+        let c = try fx.load(text)
+        XCTAssertNoThrow(try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil))
+        let images = IDXArray(dimensions: [64, 28, 28], values: [UInt8](repeating: 7, count: 64 * 28 * 28))
+        try images.write(to: fx.folder + "/data/tiny-images.idx")
+        try IDXArray(dimensions: [64], values: (0..<64).map { UInt8($0 % 2) })
+            .write(to: fx.folder + "/data/tiny-labels.idx")
+        XCTAssertThrowsError(try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil)) { error in
+            XCTAssertTrue("\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
+        }
+    }
+
     func testLeNetSizedNetworksPassTheSizeCheck() throws {
         XCTAssertEqual(
             try sizeError(

@@ -111,10 +111,12 @@ extension ExperimentConfig {
             let node = section("schedule")?["milestones"] ?? root
             d.mismatch(node, "schedule.milestones", expected: "strictly increasing epochs")
         }
+        let trainingNode = section("training")
         let training = TrainingConfig(
             params: d.params(
-                section("training") ?? .mapping([], mark: root.mark),
-                "training", table: ExperimentSchema.training))
+                trainingNode ?? .mapping([], mark: root.mark),
+                "training", table: ExperimentSchema.training),
+            batchSizeMark: trainingNode?["batch_size"]?.mark ?? trainingNode?.mark ?? root.mark)
         let sweep = section("sweep").flatMap { SweepConfig.decode($0, d) }
         let sweepValues = section("sweep_values").map { decodeSweepValues($0, d) } ?? []
 
