@@ -111,7 +111,9 @@ final class ConfigLimitsTests: XCTestCase {
 
                 """)
         XCTAssertEqual(edges?.augment.map(\.name), ["elastic", "affine", "erase"])
-        XCTAssertEqual(edges?.augment.first?.makeAugmentation().description, "elastic(alpha: 4096, sigma: 1024, fill: 0)")
+        XCTAssertEqual(
+            edges?.augment.first?.makeAugmentation().description, "elastic(alpha: 4096, sigma: 1024, fill: 0)"
+        )
     }
 
     func testFoundShowsTheOffendingValue() {
@@ -259,8 +261,8 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(
             try check(),
             "DIR/exp.yaml:6:35: training.batch_size: a batch of 64 network inputs of 1×2076×2076 needs "
-                + "1,103,302,656 bytes (1.0 GiB), expected at most 1,073,741,824 (1 GiB); lower batch_size or the input size (random_crop size and padding, "
-                + "data.resize)")
+                + "1,103,302,656 bytes (1.0 GiB), expected at most 1,073,741,824 (1 GiB); lower batch_size or "
+                + "the input size (random_crop size and padding, data.resize)")
         XCTAssertEqual(try check(["training.batch_size=32"]), "no error")
         // The batch is never larger than the training set.
         XCTAssertEqual(try check(samples: 2), "no error")
@@ -272,7 +274,8 @@ final class ConfigLimitsTests: XCTestCase {
         try IDXArray(dimensions: [64], values: (0..<64).map { UInt8($0 % 2) })
             .write(to: fx.folder + "/data/tiny-labels.idx")
         XCTAssertThrowsError(try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil)) { error in
-            XCTAssertTrue("\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
         }
     }
 
@@ -302,7 +305,9 @@ extension ConfigLimitsTests {
     func testHexAndOctalIntegersTooLargeForIntSayWhy() {
         let note = "(integers are at most 2^63 − 1 = 9223372036854775807)"
         XCTAssertEqual(
-            fx.errors(ConfigFixture.minimal + "training: {epochs: 0xFFFFFFFFFFFFFFFFF, chunk: 0o7777777777777777777777}\n"),
+            fx.errors(
+                ConfigFixture.minimal
+                    + "training: {epochs: 0xFFFFFFFFFFFFFFFFF, chunk: 0o7777777777777777777777}\n"),
             [
                 "DIR/exp.yaml:7:20: training.epochs: expected an integer in [1, 1000000] \(note), "
                     + "found 0xFFFFFFFFFFFFFFFFF",

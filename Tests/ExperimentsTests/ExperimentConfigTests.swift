@@ -160,10 +160,14 @@ extension ExperimentConfigTests {
     }
 
     func testNamesThatCannotNameARunFolderAreRefused() throws {
-        let expected = "expected a name with at least one ASCII letter, digit or '_' (it names the run folder)"
-        for (name, column, found) in [("\"\"", 7, "''"), ("..", 7, "'..'"), ("'/ -'", 7, "'/ -'"), ("\"Лена\"", 7, "'Лена'")] {
+        let expected =
+            "expected a name with at least one ASCII letter, digit or '_' (it names the run folder)"
+        for (name, column, found) in [
+            ("\"\"", 7, "''"), ("..", 7, "'..'"), ("'/ -'", 7, "'/ -'"), ("\"Лена\"", 7, "'Лена'"),
+        ] {
             XCTAssertEqual(
-                fx.errors(ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: \(name)")),
+                fx.errors(
+                    ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: \(name)")),
                 ["DIR/exp.yaml:1:\(column): name: \(expected), found \(found)"], name)
         }
         XCTAssertEqual(
@@ -172,7 +176,8 @@ extension ExperimentConfigTests {
         XCTAssertEqual(
             fx.errors(ConfigFixture.minimal, overrides: ["name=''"]),
             ["--set name='': name: \(expected), found ''"])
-        let slashed = try fx.load(ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: a/b c"))
+        let slashed = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: a/b c"))
         XCTAssertEqual(slashed.name, "a/b c")
         XCTAssertEqual(RunID.folderPart(slashed.name), "a-b-c")
         XCTAssertNil(RunID.folderPart("-._.-".replacingOccurrences(of: "_", with: "")))

@@ -66,8 +66,12 @@ final class Float32RangeTests: XCTestCase {
             ])
         // The same through --set: the option instead of a line, the full key path.
         XCTAssertEqual(
-            fx.errors(ConfigFixture.minimal, overrides: ["optimizer.clip_norm=1e-300", "data.normalize.std=1e-300",
-                                                         "data.normalize.mean=0"]),
+            fx.errors(
+                ConfigFixture.minimal,
+                overrides: [
+                    "optimizer.clip_norm=1e-300", "data.normalize.std=1e-300",
+                    "data.normalize.mean=0",
+                ]),
             [
                 "--set data.normalize.std=1e-300: data.normalize.std: expected a number > 0 or a list of them "
                     + "(one per channel), found 1e-300 (0.0 \(Self.f32))",
@@ -125,7 +129,8 @@ final class Float32RangeTests: XCTestCase {
             ("data.normalize", ExperimentSchema.normalize), ("training", ExperimentSchema.training),
             ("sweep.random", ExperimentSchema.sweepRandom), ("range", ExperimentSchema.sweepRange),
         ]
-        tables += ExperimentSchema.augmentations + ExperimentSchema.layers + ExperimentSchema.losses
+        tables +=
+            ExperimentSchema.augmentations + ExperimentSchema.layers + ExperimentSchema.losses
             + ExperimentSchema.optimizers + ExperimentSchema.schedules + ExperimentSchema.dataSources
         var checked = 0
         for (table, specs) in tables {

@@ -95,7 +95,9 @@ final class OverrideTests: XCTestCase {
 
     func testOverrideNestingCountsTheKeyPath() {
         // The value of `training.x` sits at level 3 (top mapping, training, x): 62 more lists fit.
-        func value(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+        func value(_ levels: Int) -> String {
+            String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+        }
         let fits = fx.errors(ConfigFixture.minimal, overrides: ["training.x=\(value(62))"])
         XCTAssertEqual(fits.count, 1)
         XCTAssertTrue(fits[0].contains(": training.x: unknown key 'x'"), fits[0])
@@ -106,7 +108,8 @@ final class OverrideTests: XCTestCase {
             found[0].hasPrefix(
                 "--set training.x=" + String(repeating: "[", count: 119 - 11) + "…: training.x"
                     + String(repeating: "[0]", count: 62)
-                    + ": expected lists and mappings nested at most 64 deep, found a list or mapping at level 65"),
+                    + ": expected lists and mappings nested at most 64 deep, found a list or mapping at level 65"
+            ),
             String(found[0].suffix(200)))
         // A 40,000-key path would nest as deep; it is refused before anything is built from it.
         let path = Array(repeating: "a", count: 40_000).joined(separator: ".")
@@ -114,10 +117,12 @@ final class OverrideTests: XCTestCase {
         XCTAssertEqual(long.count, 1)
         XCTAssertTrue(
             long[0].hasSuffix(
-                "expected a key path of at most 63 keys (lists and mappings nest at most 64 deep), found 40000 keys"),
+                "expected a key path of at most 63 keys (lists and mappings nest at most 64 deep), found 40000 keys"
+            ),
             String(long[0].suffix(200)))
         let longest = fx.errors(
-            ConfigFixture.minimal, overrides: [Array(repeating: "a", count: 63).joined(separator: ".") + "=1"])
+            ConfigFixture.minimal, overrides: [Array(repeating: "a", count: 63).joined(separator: ".") + "=1"]
+        )
         XCTAssertEqual(longest.count, 1)
         XCTAssertTrue(longest[0].contains("…: a: unknown key 'a'"), longest[0])
     }

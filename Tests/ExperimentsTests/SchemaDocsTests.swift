@@ -40,8 +40,12 @@ final class SchemaDocsTests: XCTestCase {
     }
 
     static func firstDifferentLine(_ a: String, _ b: String) -> Int {
-        let (la, lb) = (a.split(separator: "\n", omittingEmptySubsequences: false),
-                        b.split(separator: "\n", omittingEmptySubsequences: false))
-        return (zip(la, lb).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(la.count, lb.count)) + 1
+        let (la, lb) = (
+            a.split(separator: "\n", omittingEmptySubsequences: false),
+            b.split(separator: "\n", omittingEmptySubsequences: false)
+        )
+        return
+            (zip(la, lb).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(la.count, lb.count)) + 1
     }
 }

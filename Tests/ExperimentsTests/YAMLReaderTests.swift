@@ -59,7 +59,8 @@ final class YAMLReaderTests: XCTestCase {
     func testValuesReadForAPlaceNameItsFullKeyPath() {
         func optionMessages(_ text: String, keyPath: String) -> [String] {
             do {
-                _ = try YAMLReader.read(text: text, origin: "--set x", positions: false, keyPath: keyPath, depth: 1)
+                _ = try YAMLReader.read(
+                    text: text, origin: "--set x", positions: false, keyPath: keyPath, depth: 1)
                 return []
             } catch let error as ConfigError {
                 return error.diagnostics.map(\.description)
@@ -69,15 +70,20 @@ final class YAMLReaderTests: XCTestCase {
         }
         XCTAssertEqual(
             optionMessages("{epochs: 1, epochs: 2}", keyPath: "training"),
-            ["--set x: training.epochs: duplicate key 'epochs': first at column 2, again at column 13 of the value"])
+            [
+                "--set x: training.epochs: duplicate key 'epochs': first at column 2, again at column 13 of the value"
+            ])
         XCTAssertEqual(
             optionMessages("[relu, {conv: {a: 1, a: 2}}]", keyPath: "model"),
-            ["--set x: model[1].conv.a: duplicate key 'a': first at column 16, again at column 22 of the value"])
+            [
+                "--set x: model[1].conv.a: duplicate key 'a': first at column 16, again at column 22 of the value"
+            ])
     }
 
     /// `levels` nested flow lists as the value of `seed`, under the top mapping: levels + 1 deep.
     static func nested(_ levels: Int) -> String {
-        "name: x\nseed: " + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + "\n"
+        "name: x\nseed: " + String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+            + "\n"
     }
 
     func testNestingDeeperThanTheLimitIsAnErrorAtItsPosition() throws {
@@ -91,12 +97,17 @@ final class YAMLReaderTests: XCTestCase {
         // 40,000 levels overflowed the stack of the recursive checks (exit 139); now refused at level 65.
         XCTAssertEqual(messages(Self.nested(40_000)), [expected])
         // Block mappings, one level per line.
-        let block = (0..<70).map { String(repeating: "  ", count: $0) + "a:" }.joined(separator: "\n") + " 1\n"
+        let block =
+            (0..<70).map { String(repeating: "  ", count: $0) + "a:" }.joined(separator: "\n") + " 1\n"
         let found = messages(block)
         XCTAssertEqual(found.count, 1)
-        XCTAssertTrue(found[0].hasPrefix("f.yaml:65:129: a" + String(repeating: ".a", count: 63) + ": expected"), found[0])
+        XCTAssertTrue(
+            found[0].hasPrefix("f.yaml:65:129: a" + String(repeating: ".a", count: 63) + ": expected"),
+            found[0])
         // Flow mappings as deep as the trial's deepmap.yaml.
-        let flow = "name: x\nseed: " + String(repeating: "{a: ", count: 50_000) + "1" + String(repeating: "}", count: 50_000)
+        let flow =
+            "name: x\nseed: " + String(repeating: "{a: ", count: 50_000) + "1"
+            + String(repeating: "}", count: 50_000)
         XCTAssertEqual(messages(flow).count, 1)
     }
 

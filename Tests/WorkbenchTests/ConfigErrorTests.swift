@@ -56,7 +56,10 @@ final class ConfigErrorTests: XCTestCase {
         let f32 = "as a 32-bit float, the precision training uses)"
         let cases: [(set: String, message: String)] = [
             ("data.normalize={mean: 0.5, std: 1e-300}", "data.normalize.std: expected a number > 0"),
-            ("optimizer.clip_norm=1e-300", "optimizer.clip_norm: expected a number > 0, found 1e-300 (0.0 \(f32)"),
+            (
+                "optimizer.clip_norm=1e-300",
+                "optimizer.clip_norm: expected a number > 0, found 1e-300 (0.0 \(f32)"
+            ),
             ("schedule={name: onecycle, max_lr: 0.1, pct_start: 0.9999999999999999}", "schedule.pct_start"),
             ("schedule={name: onecycle, max_lr: 0.1, pct_start: 1e-300}", "schedule.pct_start"),
             ("optimizer={name: adam, betas: [0.99999999999, 0.9]}", "optimizer.betas"),
@@ -65,12 +68,18 @@ final class ConfigErrorTests: XCTestCase {
             ("augment=[{affine: {scale: [1e-300, 1e-300]}}]", "augment[0].affine.scale"),
             ("augment=[{erase: {area: [1e-300, 1e-300]}}]", "augment[0].erase.area"),
             ("augment=[{erase: {aspect: [1e-300, 1e300]}}]", "augment[0].erase.aspect"),
-            ("augment=[{elastic: {sigma: 1e19}}]", "augment[0].elastic.sigma: expected a number in (0, 1024]"),
+            (
+                "augment=[{elastic: {sigma: 1e19}}]",
+                "augment[0].elastic.sigma: expected a number in (0, 1024]"
+            ),
             ("augment=[{elastic: {sigma: 1e9}}]", "augment[0].elastic.sigma: expected a number in (0, 1024]"),
             ("optimizer.lr=1e-320", "optimizer.lr: expected a number > 0, found 1e-320 (0.0 \(f32)"),
-            ("seed=" + String(repeating: "[", count: 40_000) + String(repeating: "]", count: 40_000),
-             "--set seed=" + String(repeating: "[", count: 119 - 5) + "…: seed" + String(repeating: "[0]", count: 63)
-                + ": expected lists and mappings nested at most 64 deep"),
+            (
+                "seed=" + String(repeating: "[", count: 40_000) + String(repeating: "]", count: 40_000),
+                "--set seed=" + String(repeating: "[", count: 119 - 5) + "…: seed"
+                    + String(repeating: "[0]", count: 63)
+                    + ": expected lists and mappings nested at most 64 deep"
+            ),
         ]
         for c in cases {
             let result = try BuiltBinary.run(["run", file, "--set", c.set])
@@ -81,12 +90,14 @@ final class ConfigErrorTests: XCTestCase {
         }
         // A 40,000-deep file, through run and gradcheck: the error names its line and column.
         let deep = try tiny.write(
-            "name: x\nseed: " + String(repeating: "[", count: 40_000) + String(repeating: "]", count: 40_000) + "\n",
+            "name: x\nseed: " + String(repeating: "[", count: 40_000) + String(repeating: "]", count: 40_000)
+                + "\n",
             name: "deep.yaml")
         for command in ["run", "gradcheck"] {
             let result = try BuiltBinary.run([command, deep])
             XCTAssertEqual(result.status, 1, "\(command): \(result.err.prefix(300))")
-            XCTAssertTrue(result.err.hasPrefix("error: \(deep):2:70: seed[0]"), "\(command): \(result.err.prefix(300))")
+            XCTAssertTrue(
+                result.err.hasPrefix("error: \(deep):2:70: seed[0]"), "\(command): \(result.err.prefix(300))")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path))
     }

@@ -69,7 +69,10 @@ final class ConfigDecoder {
             guard let v = item.scalarValue?.number, v.isFinite else { continue }
             let used = asFloat32(v)
             if !used.isFinite {
-                return ("numbers are used as 32-bit floats, at most \(Float.greatestFiniteMagnitude) in size", true)
+                return (
+                    "numbers are used as 32-bit floats, at most \(Float.greatestFiniteMagnitude) in size",
+                    true
+                )
             }
             if bound.contains(v), !bound.contains(used) {
                 let which = node.items == nil ? "" : "\(flow(item)) is "
@@ -141,7 +144,9 @@ final class ConfigDecoder {
                     node.mark, path,
                     "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))\(note)")
             } else if !note.isEmpty {
-                report(node.mark, path, "expected \(type.expected), found \(ConfigDecoder.describe(node))\(note)")
+                report(
+                    node.mark, path, "expected \(type.expected), found \(ConfigDecoder.describe(node))\(note)"
+                )
             } else if ConfigDecoder.hasHugeInteger(node) {
                 report(
                     node.mark, path,

@@ -122,7 +122,8 @@ extension ExperimentConfig {
 
         if let name = top["name"]?.string, RunID.folderPart(name) == nil, let node = root["name"] {
             d.mismatch(
-                node, "name", expected: "a name with at least one ASCII letter, digit or '_' (it names the run folder)")
+                node, "name",
+                expected: "a name with at least one ASCII letter, digit or '_' (it names the run folder)")
         }
         guard let data, let model, let loss, let optimizer, let schedule,
             let name = top["name"]?.string, RunID.folderPart(name) != nil

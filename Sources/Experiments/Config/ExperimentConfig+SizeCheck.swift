@@ -23,12 +23,12 @@ extension ExperimentConfig {
         let batch = max(1, min(training.batchSize, samples))
         let bytes = sat(sat(inputShape.reduce(1) { sat($0, times: $1) }, times: batch), times: 4)
         guard bytes > Self.maxBatchInput else { return }
+        let shape = inputShape.map(String.init).joined(separator: "×")
         throw ConfigError(
             training.batchSizeMark, "training.batch_size",
-            "a batch of \(batch) network inputs of \(inputShape.map(String.init).joined(separator: "×")) needs "
-                + "\(Self.grouped(bytes)) bytes (\(Self.bytesText(bytes))), expected at most \(Self.grouped(Self.maxBatchInput)) "
-                + "(1 GiB); lower batch_size or the input size "
-                + "(random_crop size and padding, data.resize)")
+            "a batch of \(batch) network inputs of \(shape) needs \(Self.grouped(bytes)) bytes "
+                + "(\(Self.bytesText(bytes))), expected at most \(Self.grouped(Self.maxBatchInput)) (1 GiB); "
+                + "lower batch_size or the input size (random_crop size and padding, data.resize)")
     }
 
     /// Throws a `ConfigError` at the first `model[i]` that takes the network past a limit; layers
