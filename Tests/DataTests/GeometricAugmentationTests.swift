@@ -203,6 +203,27 @@ final class GeometricAugmentationTests: XCTestCase {
         for v in field { XCTAssertEqual(v, 0.75, accuracy: 1e-6) }
     }
 
+    func testElasticWithTinySigmaIsFiniteAndLikeNoSmoothing() {
+        // sigma² underflowed float32 below ~1e-19: the kernel's centre weight was 0/0 = NaN.
+        let elastic = ElasticDistortion(alpha: 1, sigma: 1e-30)
+        XCTAssertEqual(elastic.kernel, [1, 0])
+        let image = StreamFixtures.ramp(channels: 1, height: 6, width: 6)
+        var (a, b) = (image, image)
+        var (ra, rb) = (SplitMix64(seed: 3), SplitMix64(seed: 3))
+        elastic.apply(&a, rng: &ra)
+        ElasticDistortion(alpha: 1, sigma: 0).apply(&b, rng: &rb)
+        XCTAssertTrue(a.pixels.allSatisfy(\.isFinite), "\(a.pixels)")
+        XCTAssertEqual(a, b)
+    }
+
+    func testRightAnglesOfHugeRotationsStayExact() {
+        // 1e30° is a multiple of 90° in floating point; Int(turns) overflowed before.
+        let (s, c) = exactSinCos(degrees: 9e30)
+        XCTAssertTrue(s.magnitude + c.magnitude == 1, "\(s), \(c)")
+        XCTAssertEqual(exactSinCos(degrees: -270).sin, 1)
+        XCTAssertEqual(exactSinCos(degrees: 450).sin, 1)
+    }
+
     func testPipelineAppliesStepsInOrderAndDescribesThem() throws {
         let image = StreamFixtures.ramp(channels: 1, height: 3, width: 4)
         let pipeline = AugmentationPipeline([HorizontalFlip(probability: 1), VerticalFlip(probability: 1)])

@@ -65,6 +65,17 @@ final class PhotometricAugmentationTests: XCTestCase {
         XCTAssertEqual(untouched, Image(channels: 1, height: 8, width: 8, fill: 1))
     }
 
+    func testRandomErasingWithExtremeAspectLeavesTheImageAlone() {
+        // Sides of ~1e20 pixels: converting them to Int trapped before they were compared.
+        var rng = SplitMix64(seed: 5)
+        let image = Image(channels: 1, height: 8, width: 8, fill: 0.5)
+        var out = image
+        RandomErasing(probability: 1, area: 0.5...0.5, aspect: 1e38...1e38).apply(&out, rng: &rng)
+        XCTAssertEqual(out, image)
+        RandomErasing(probability: 1, area: 0.25...0.25, aspect: 1...1, fill: 0).apply(&out, rng: &rng)
+        XCTAssertEqual(out.pixels.filter { $0 == 0 }.count, 16)
+    }
+
     func testBrightnessContrastHandComputed() {
         var image = Image(channels: 1, height: 2, width: 2, pixels: [0.2, 0.4, 0.6, 0.8])
         // Brightness 0.5: [0.1, 0.2, 0.3, 0.4]; mean 0.25; contrast 2: 2x − 0.25, clamped.

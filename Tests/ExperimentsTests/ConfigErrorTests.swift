@@ -169,7 +169,7 @@ final class ConfigErrorTests: XCTestCase {
         let found = fx.errors(ConfigFixture.minimal + "training:\n  epochs: 2\n  epochs: 3\n")
         XCTAssertEqual(
             found,
-            ["DIR/exp.yaml:9:3: training.epochs: duplicate key 'epochs': first at line 8, again at line 9"])
+            ["DIR/exp.yaml:9:3: training.epochs: duplicate key 'epochs': first at 8:3, again at 9:3"])
     }
 
     func testSyntaxErrorHasFileLineColumn() {

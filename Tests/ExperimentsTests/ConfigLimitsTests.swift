@@ -79,6 +79,43 @@ final class ConfigLimitsTests: XCTestCase {
             ])
     }
 
+    func testNumberKeysThatBecomeSizesHaveUpperLimits() {
+        // sigma 1e9 meant a 3e9-weight kernel (12 GB), 1e19 overflowed Int; 1e30 degrees overflowed
+        // Int in the right-angle check; an aspect of 1e38 overflowed Int in erasing; a leaky slope of
+        // 1.5 got past the file check and failed only when the network was built.
+        let found = fx.errors(
+            ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- leaky_relu: {slope: 1.5}")
+                + """
+                augment:
+                  - elastic: {sigma: 1e19, alpha: 5000}
+                  - elastic: {sigma: 1e9}
+                  - affine: {degrees: 1e30}
+                  - erase: {aspect: [1e-38, 1e38]}
+
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "DIR/exp.yaml:5:25: model[0].leaky_relu.slope: expected a number in [0, 1), found 1.5",
+                "DIR/exp.yaml:8:22: augment[0].elastic.sigma: expected a number in (0, 1024], found 1e19",
+                "DIR/exp.yaml:8:35: augment[0].elastic.alpha: expected a number in [0, 4096], found 5000",
+                "DIR/exp.yaml:9:22: augment[1].elastic.sigma: expected a number in (0, 1024], found 1e9",
+                "DIR/exp.yaml:10:23: augment[2].affine.degrees: expected a number in [0, 360], found 1e30",
+                "DIR/exp.yaml:11:21: augment[3].erase.aspect: expected a list of 2 numbers in [0.001, 1000], "
+                    + "low to high, found [1e-38, 1e38]",
+            ])
+        let edges = try? fx.load(
+            ConfigFixture.minimal + """
+                augment: [{elastic: {sigma: 1024, alpha: 4096}}, {affine: {degrees: 360}},
+                          {erase: {aspect: [0.001, 1000]}}]
+
+                """)
+        XCTAssertEqual(edges?.augment.map(\.name), ["elastic", "affine", "erase"])
+        XCTAssertEqual(
+            edges?.augment.first?.makeAugmentation().description, "elastic(alpha: 4096, sigma: 1024, fill: 0)"
+        )
+    }
+
     func testFoundShowsTheOffendingValue() {
         let found = fx.errors(
             """
@@ -199,6 +236,49 @@ final class ConfigLimitsTests: XCTestCase {
                 + "parameters, expected at most 268,435,456 (2^28); check filters, units and kernel")
     }
 
+    func testBatchesOfHugeInputsAreRefusedBeforeLoading() throws {
+        // A crop of 2076 from 28 + 2·1024: 64 samples · 2076² floats · 4 bytes = 1.03 GiB per batch
+        // (the trial's run of this peaked at 4.3 GB); 32 samples are half that and pass.
+        try writeTinyIDX()
+        let text = """
+            name: big
+            data:
+              train: {format: idx, images: data/tiny-images.idx, labels: data/tiny-labels.idx}
+            augment: [{random_crop: {size: 2076, padding: 1024}}]
+            model: [flatten, dense: {units: 2}]
+            training: {epochs: 1, batch_size: 64}
+
+            """
+        func check(_ overrides: [String] = [], samples: Int = 1000) throws -> String {
+            let c = try fx.load(text, overrides: overrides)
+            do {
+                try c.checkBatchSize(inputShape: [1, 2076, 2076], samples: samples)
+                return "no error"
+            } catch let error as ConfigError {
+                return error.description.replacingOccurrences(of: fx.folder, with: "DIR")
+            }
+        }
+        XCTAssertEqual(
+            try check(),
+            "DIR/exp.yaml:6:35: training.batch_size: a batch of 64 network inputs of 1×2076×2076 needs "
+                + "1,103,302,656 bytes (1.0 GiB), expected at most 1,073,741,824 (1 GiB); lower batch_size or "
+                + "the input size (random_crop size and padding, data.resize)")
+        XCTAssertEqual(try check(["training.batch_size=32"]), "no error")
+        // The batch is never larger than the training set.
+        XCTAssertEqual(try check(samples: 2), "no error")
+        // Through checkedNetwork, before the network is built: 64 images are refused, 2 pass.
+        let c = try fx.load(text)
+        XCTAssertNoThrow(try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil))
+        let images = IDXArray(dimensions: [64, 28, 28], values: [UInt8](repeating: 7, count: 64 * 28 * 28))
+        try images.write(to: fx.folder + "/data/tiny-images.idx")
+        try IDXArray(dimensions: [64], values: (0..<64).map { UInt8($0 % 2) })
+            .write(to: fx.folder + "/data/tiny-labels.idx")
+        XCTAssertThrowsError(try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil)) { error in
+            XCTAssertTrue(
+                "\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
+        }
+    }
+
     func testLeNetSizedNetworksPassTheSizeCheck() throws {
         XCTAssertEqual(
             try sizeError(
@@ -218,5 +298,28 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(sat(3, times: 4), 12)
         XCTAssertEqual(ExperimentConfig.grouped(268_435_456), "268,435,456")
         XCTAssertEqual(ExperimentConfig.bytesText(8_127_606_784), "7.6 GiB")
+    }
+}
+
+extension ConfigLimitsTests {
+    func testHexAndOctalIntegersTooLargeForIntSayWhy() {
+        let note = "(integers are at most 2^63 − 1 = 9223372036854775807)"
+        XCTAssertEqual(
+            fx.errors(
+                ConfigFixture.minimal
+                    + "training: {epochs: 0xFFFFFFFFFFFFFFFFF, chunk: 0o7777777777777777777777}\n"),
+            [
+                "DIR/exp.yaml:7:20: training.epochs: expected an integer in [1, 1000000] \(note), "
+                    + "found 0xFFFFFFFFFFFFFFFFF",
+                "DIR/exp.yaml:7:48: training.chunk: expected an integer in [1, 4096] \(note), "
+                    + "found 0o7777777777777777777777",
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["training.epochs=0xFFFFFFFFFFFFFFFFF"]),
+            [
+                "--set training.epochs=0xFFFFFFFFFFFFFFFFF: training.epochs: expected an integer in [1, 1000000] "
+                    + "\(note), found 0xFFFFFFFFFFFFFFFFF"
+            ])
+        XCTAssertEqual(try fx.load(ConfigFixture.minimal + "training: {epochs: 0x1F}\n").training.epochs, 31)
     }
 }

@@ -130,4 +130,57 @@ extension ExperimentConfigTests {
         XCTAssertEqual(c.schedule.name, "constant")
         XCTAssertEqual(c.schedule.warmup, 2)
     }
+
+    func testOptionalSectionsWithNoValueAreAbsent() throws {
+        // `training:` and `augment:` already meant the defaults, `optimizer:` was an error.
+        let plain = try fx.load(ConfigFixture.minimal, seed: 5)
+        let nulls = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(
+                of: "labels: data/train-labels.gz}\n",
+                with: "labels: data/train-labels.gz}\n  test:\n  normalize: ~\n")
+                + "description:\nseed: null\naugment:\nloss:\noptimizer:\nschedule: ~\ntraining:\nsweep:\n"
+                + "sweep_values: Null\n",
+            seed: 5)
+        XCTAssertEqual(nulls, plain)
+        XCTAssertEqual(nulls.optimizer.name, "sgd")
+        XCTAssertEqual(nulls.seed, 5)
+        XCTAssertNil(nulls.description)
+        XCTAssertNil(nulls.data.test)
+        XCTAssertNil(nulls.data.normalize)
+        // Required sections and keys inside a section stay errors when they have no value.
+        XCTAssertEqual(
+            fx.errors("name:\ndata:\nmodel:\noptimizer: {lr: }\n"),
+            [
+                "DIR/exp.yaml:1:6: name: expected a string, found nothing (null)",
+                "DIR/exp.yaml:2:6: data.train: missing required key 'train' ({format: idx, images: ..., "
+                    + "labels: ...} or {format: folder, path: ...})",
+                "DIR/exp.yaml:3:7: model: expected a non-empty list of layers, found nothing (null)",
+                "DIR/exp.yaml:4:17: optimizer.lr: expected a number > 0, found nothing (null)",
+            ])
+    }
+
+    func testNamesThatCannotNameARunFolderAreRefused() throws {
+        let expected =
+            "expected a name with at least one ASCII letter, digit or '_' (it names the run folder)"
+        for (name, column, found) in [
+            ("\"\"", 7, "''"), ("..", 7, "'..'"), ("'/ -'", 7, "'/ -'"), ("\"Лена\"", 7, "'Лена'"),
+        ] {
+            XCTAssertEqual(
+                fx.errors(
+                    ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: \(name)")),
+                ["DIR/exp.yaml:1:\(column): name: \(expected), found \(found)"], name)
+        }
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["name="]),
+            ["--set name=: name: expected a string, found nothing (null)"])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["name=''"]),
+            ["--set name='': name: \(expected), found ''"])
+        let slashed = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(of: "name: tiny", with: "name: a/b c"))
+        XCTAssertEqual(slashed.name, "a/b c")
+        XCTAssertEqual(RunID.folderPart(slashed.name), "a-b-c")
+        XCTAssertNil(RunID.folderPart("-._.-".replacingOccurrences(of: "_", with: "")))
+        XCTAssertEqual(RunID.sanitized(".."), "run")
+    }
 }

@@ -76,6 +76,57 @@ final class OverrideTests: XCTestCase {
         XCTAssertTrue(bad[0].hasPrefix("--set training.epochs=[1: invalid YAML:"), bad[0])
     }
 
+    func testErrorsInsideAnOverrideValueNameTheFullKeyPath() {
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["training={epochs: 1, epochs: 2}"]),
+            [
+                "--set training={epochs: 1, epochs: 2}: training.epochs: duplicate key 'epochs': first at "
+                    + "column 2, again at column 13 of the value"
+            ])
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["model.1={dense: {units: 2, units: 3}}"]),
+            [
+                "--set model.1={dense: {units: 2, units: 3}}: model[1].dense.units: duplicate key 'units': "
+                    + "first at column 10, again at column 20 of the value"
+            ])
+        XCTAssertEqual(Override.keyPath(["model", "0", "conv"]), "model[0].conv")
+        XCTAssertEqual(Override.keyPath(["sweep", "grid", "optimizer"]), "sweep.grid.optimizer")
+    }
+
+    func testOverrideNestingCountsTheKeyPath() {
+        // The value of `training.x` sits at level 3 (top mapping, training, x): 62 more lists fit.
+        func value(_ levels: Int) -> String {
+            String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+        }
+        let fits = fx.errors(ConfigFixture.minimal, overrides: ["training.x=\(value(62))"])
+        XCTAssertEqual(fits.count, 1)
+        XCTAssertTrue(fits[0].contains(": training.x: unknown key 'x'"), fits[0])
+        let deep = "training.x=" + value(40_000)
+        let found = fx.errors(ConfigFixture.minimal, overrides: [deep])
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(
+            found[0].hasPrefix(
+                "--set training.x=" + String(repeating: "[", count: 119 - 11) + "…: training.x"
+                    + String(repeating: "[0]", count: 62)
+                    + ": expected lists and mappings nested at most 64 deep, found a list or mapping at level 65"
+            ),
+            String(found[0].suffix(200)))
+        // A 40,000-key path would nest as deep; it is refused before anything is built from it.
+        let path = Array(repeating: "a", count: 40_000).joined(separator: ".")
+        let long = fx.errors(ConfigFixture.minimal, overrides: ["\(path)=1"])
+        XCTAssertEqual(long.count, 1)
+        XCTAssertTrue(
+            long[0].hasSuffix(
+                "expected a key path of at most 63 keys (lists and mappings nest at most 64 deep), found 40000 keys"
+            ),
+            String(long[0].suffix(200)))
+        let longest = fx.errors(
+            ConfigFixture.minimal, overrides: [Array(repeating: "a", count: 63).joined(separator: ".") + "=1"]
+        )
+        XCTAssertEqual(longest.count, 1)
+        XCTAssertTrue(longest[0].contains("…: a: unknown key 'a'"), longest[0])
+    }
+
     func testOverridePathsResolveAgainstTheWorkingDirectory() throws {
         let saved = FileManager.default.currentDirectoryPath
         defer { FileManager.default.changeCurrentDirectoryPath(saved) }

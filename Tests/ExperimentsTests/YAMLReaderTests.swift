@@ -33,12 +33,12 @@ final class YAMLReaderTests: XCTestCase {
             found[0].hasPrefix("f.yaml:3:2: invalid YAML: did not find expected ',' or ']'"), found[0])
     }
 
-    func testDuplicateKeysReportBothLines() {
+    func testDuplicateKeysReportBothPositions() {
         XCTAssertEqual(
             messages("optimizer:\n  lr: 0.1\n  momentum: 0.9\n  lr: 0.2\nname: a\nname: b\n"),
             [
-                "f.yaml:4:3: optimizer.lr: duplicate key 'lr': first at line 2, again at line 4",
-                "f.yaml:6:1: name: duplicate key 'name': first at line 5, again at line 6",
+                "f.yaml:4:3: optimizer.lr: duplicate key 'lr': first at 2:3, again at 4:3",
+                "f.yaml:6:1: name: duplicate key 'name': first at 5:1, again at 6:1",
             ])
     }
 
@@ -46,8 +46,69 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(
             messages("model:\n  - relu\n  - conv: {filters: 1, filters: 2}\n"),
             [
-                "f.yaml:3:24: model[1].conv.filters: duplicate key 'filters': first at line 3, again at line 3"
+                "f.yaml:3:24: model[1].conv.filters: duplicate key 'filters': first at 3:12, again at 3:24"
             ])
+    }
+
+    func testDuplicateKeysOnOneLineGiveBothColumns() {
+        XCTAssertEqual(
+            messages("name: x\ntraining: {epochs: 1, batch_size: 2, epochs: 3}\n"),
+            ["f.yaml:2:38: training.epochs: duplicate key 'epochs': first at 2:12, again at 2:38"])
+    }
+
+    func testValuesReadForAPlaceNameItsFullKeyPath() {
+        func optionMessages(_ text: String, keyPath: String) -> [String] {
+            do {
+                _ = try YAMLReader.read(
+                    text: text, origin: "--set x", positions: false, keyPath: keyPath, depth: 1)
+                return []
+            } catch let error as ConfigError {
+                return error.diagnostics.map(\.description)
+            } catch {
+                return ["unexpected \(error)"]
+            }
+        }
+        XCTAssertEqual(
+            optionMessages("{epochs: 1, epochs: 2}", keyPath: "training"),
+            [
+                "--set x: training.epochs: duplicate key 'epochs': first at column 2, again at column 13 of the value"
+            ])
+        XCTAssertEqual(
+            optionMessages("[relu, {conv: {a: 1, a: 2}}]", keyPath: "model"),
+            [
+                "--set x: model[1].conv.a: duplicate key 'a': first at column 16, again at column 22 of the value"
+            ])
+    }
+
+    /// `levels` nested flow lists as the value of `seed`, under the top mapping: levels + 1 deep.
+    static func nested(_ levels: Int) -> String {
+        "name: x\nseed: " + String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+            + "\n"
+    }
+
+    func testNestingDeeperThanTheLimitIsAnErrorAtItsPosition() throws {
+        XCTAssertEqual(YAMLReader.maxDepth, 64)
+        XCTAssertNotNil(try YAMLReader.read(text: Self.nested(63), origin: "f.yaml"))
+        let path = "seed" + String(repeating: "[0]", count: 63)
+        let expected =
+            "f.yaml:2:70: \(path): expected lists and mappings nested at most 64 deep, found a list or "
+            + "mapping at level 65"
+        XCTAssertEqual(messages(Self.nested(64)), [expected])
+        // 40,000 levels overflowed the stack of the recursive checks (exit 139); now refused at level 65.
+        XCTAssertEqual(messages(Self.nested(40_000)), [expected])
+        // Block mappings, one level per line.
+        let block =
+            (0..<70).map { String(repeating: "  ", count: $0) + "a:" }.joined(separator: "\n") + " 1\n"
+        let found = messages(block)
+        XCTAssertEqual(found.count, 1)
+        XCTAssertTrue(
+            found[0].hasPrefix("f.yaml:65:129: a" + String(repeating: ".a", count: 63) + ": expected"),
+            found[0])
+        // Flow mappings as deep as the trial's deepmap.yaml.
+        let flow =
+            "name: x\nseed: " + String(repeating: "{a: ", count: 50_000) + "1"
+            + String(repeating: "}", count: 50_000)
+        XCTAssertEqual(messages(flow).count, 1)
     }
 
     func testUnsupportedFeaturesAreRejectedWithPositions() {

@@ -21,6 +21,10 @@ final class YAMLScalarTests: XCTestCase {
             ("e3", .string("e3")),
             ("inf", .string("inf")), ("nan", .string("nan")), ("1.2.3", .string("1.2.3")),
             ("- 1", .string("- 1")),
+            // Integers too large for Int are doubles in every base; a sign inside the digits is no integer.
+            ("0xFFFFFFFFFFFFFFFFF", .double(0x1p68)), ("0o7777777777777777777777", .double(0x1p66)),
+            ("0x7FFFFFFFFFFFFFFF", .int(Int.max)),
+            ("0x-5", .string("0x-5")), ("0o+7", .string("0o+7")), ("0o8", .string("0o8")),
         ]
         for (text, expected) in table {
             XCTAssertEqual(YAMLScalar(resolving: text, style: .plain), expected, "plain '\(text)'")

@@ -18,15 +18,18 @@ public struct ElasticDistortion: Augmentation {
 
     public init(alpha: Float = 34, sigma: Float = 4, fill: Float = 0) {
         precondition(
-            alpha >= 0 && sigma >= 0, "ElasticDistortion needs alpha, sigma >= 0, got \(alpha), \(sigma)")
+            alpha >= 0 && alpha.isFinite && sigma >= 0 && sigma <= 1e6,
+            "ElasticDistortion needs finite alpha >= 0 and 0 <= sigma <= 1e6, got \(alpha), \(sigma)")
         self.alpha = alpha
         self.sigma = sigma
         self.fill = fill
         if sigma == 0 {
             kernel = [1]
         } else {
-            let radius = max(1, Int((3 * sigma).rounded(.up)))
-            kernel = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * Double(sigma * sigma)))) }
+            // In Double: sigma² underflows float32 for sigma below ~1e-19, which made 0/0 weights.
+            let s = Double(sigma)
+            let radius = max(1, Int((3 * s).rounded(.up)))
+            kernel = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * s * s))) }
         }
     }
 

@@ -95,7 +95,8 @@ public struct RandomAffine: Augmentation {
 func exactSinCos(degrees: Double) -> (sin: Double, cos: Double) {
     let turns = degrees / 90
     if turns == turns.rounded() {
-        switch ((Int(turns) % 4) + 4) % 4 {
+        // The remainder first: a huge angle would overflow Int.
+        switch ((Int(turns.truncatingRemainder(dividingBy: 4)) % 4) + 4) % 4 {
         case 0: return (0, 1)
         case 1: return (1, 0)
         case 2: return (0, -1)

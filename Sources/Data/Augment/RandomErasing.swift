@@ -39,9 +39,11 @@ public struct RandomErasing: Augmentation {
         for _ in 0..<10 {
             let target = Float(h * w) * rng.nextFloat(in: area.lowerBound, area.upperBound)
             let ratio = exp(rng.nextFloat(in: logLow, logHigh))
-            let eh = Int((target * ratio).squareRoot().rounded())
-            let ew = Int((target / ratio).squareRoot().rounded())
-            guard eh > 0 && ew > 0 && eh < h && ew < w else { continue }
+            let fh = (target * ratio).squareRoot().rounded()
+            let fw = (target / ratio).squareRoot().rounded()
+            // Compared as floats first: an extreme aspect makes sides too large for Int.
+            guard fh >= 1 && fw >= 1 && fh < Float(h) && fw < Float(w) else { continue }
+            let (eh, ew) = (Int(fh), Int(fw))
             let top = rng.nextInt(below: h - eh + 1)
             let left = rng.nextInt(below: w - ew + 1)
             let value = fill

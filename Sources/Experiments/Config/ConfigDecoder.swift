@@ -29,8 +29,8 @@ final class ConfigDecoder {
     /// Values longer than this are cut in messages.
     static let describeLimit = 60
 
-    static func truncated(_ text: String) -> String {
-        text.count <= describeLimit ? text : String(text.prefix(describeLimit - 1)) + "…"
+    static func truncated(_ text: String, limit: Int = describeLimit) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     /// A node written in YAML flow style; numbers keep the spelling of the file.
@@ -50,17 +50,43 @@ final class ConfigDecoder {
         }
     }
 
+    /// A number as training uses it. Every number key ends up as a 32-bit float (layers, losses,
+    /// optimizers, schedules, augmentations, normalisation), so ranges are checked on this rounding:
+    /// `1e-300` is 0 and `0.99999999999` is 1 here, and a value past ±3.4028235e38 is infinite.
+    static func asFloat32(_ v: Double) -> Double { Double(Float(v)) }
+
     /// True when the node is or holds `.inf`, `-.inf` or `.nan`.
     static func hasNonFinite(_ node: YAMLNode) -> Bool {
         if case .double(let d)? = node.scalarValue { return !d.isFinite }
         return (node.items ?? []).contains(where: hasNonFinite)
     }
 
-    /// True when the node is or holds a plain decimal integer too large for Int (read as a double).
+    /// Why a number key refuses a value that looks right, when float32 is the reason: the node's first
+    /// finite number that overflows float32 (`overflow`), or that is inside `bound` while its float32
+    /// rounding is not.
+    static func float32Problem(_ node: YAMLNode, _ bound: Bound) -> (note: String, overflow: Bool)? {
+        for item in node.items ?? [node] {
+            guard let v = item.scalarValue?.number, v.isFinite else { continue }
+            let used = asFloat32(v)
+            if !used.isFinite {
+                return (
+                    "numbers are used as 32-bit floats, at most \(Float.greatestFiniteMagnitude) in size",
+                    true
+                )
+            }
+            if bound.contains(v), !bound.contains(used) {
+                let which = node.items == nil ? "" : "\(flow(item)) is "
+                return ("\(which)\(Float(v)) as a 32-bit float, the precision training uses", false)
+            }
+        }
+        return nil
+    }
+
+    /// True when the node is or holds a plain integer (decimal, hex or octal) too large for Int, which
+    /// is read as a double.
     static func hasHugeInteger(_ node: YAMLNode) -> Bool {
         if case .scalar(let text, .plain) = node.content, case .double? = node.scalarValue {
-            let digits = text.drop(while: { $0 == "-" || $0 == "+" })
-            return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            return YAMLScalar.isIntegerSyntax(text)
         }
         return (node.items ?? []).contains(where: hasHugeInteger)
     }
@@ -110,11 +136,17 @@ final class ConfigDecoder {
     /// Checks one value against its type; nil (after reporting) when it does not fit.
     func value(_ node: YAMLNode, _ path: String, _ type: ValueType) -> ConfigValue? {
         func fail() -> ConfigValue? {
-            if ConfigDecoder.hasNonFinite(node) {
+            let problem = type.numberBound.flatMap { ConfigDecoder.float32Problem(node, $0) }
+            let note = problem.map { " (\($0.note))" } ?? ""
+            if ConfigDecoder.hasNonFinite(node) || problem?.overflow == true {
                 let what = node.items == nil ? "a finite number" : "finite numbers"
                 report(
                     node.mark, path,
-                    "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))")
+                    "expected \(what) (\(type.expected)), found \(ConfigDecoder.describe(node))\(note)")
+            } else if !note.isEmpty {
+                report(
+                    node.mark, path, "expected \(type.expected), found \(ConfigDecoder.describe(node))\(note)"
+                )
             } else if ConfigDecoder.hasHugeInteger(node) {
                 report(
                     node.mark, path,
@@ -130,7 +162,9 @@ final class ConfigDecoder {
             guard case .int(let v)? = node.scalarValue, bound.contains(Double(v)) else { return fail() }
             return .int(v)
         case .double(let bound):
-            guard let v = node.scalarValue?.number, bound.contains(v) else { return fail() }
+            guard let v = node.scalarValue?.number, bound.contains(ConfigDecoder.asFloat32(v)) else {
+                return fail()
+            }
             return .double(v)
         case .intChoice(let values):
             guard case .int(let v)? = node.scalarValue, values.contains(v) else { return fail() }
@@ -172,13 +206,15 @@ final class ConfigDecoder {
             return .list(values.map(ConfigValue.int))
         case .doubles(let bound, let count, let ordered):
             guard let items = node.items, count == nil || items.count == count,
-                case let values = items.compactMap({ $0.scalarValue?.number }).filter(bound.contains),
+                case let values = items.compactMap({ $0.scalarValue?.number }).filter({
+                    bound.contains(ConfigDecoder.asFloat32($0))
+                }),
                 values.count == items.count, !ordered || values == values.sorted()
             else { return fail() }
             return .list(values.map(ConfigValue.double))
         case .doubleOrList(let bound):
             if let v = node.scalarValue?.number {
-                return bound.contains(v) ? .double(v) : fail()
+                return bound.contains(ConfigDecoder.asFloat32(v)) ? .double(v) : fail()
             }
             return value(node, path, .doubles(bound, count: nil, ordered: false))
         case .intTable(let bound):

@@ -55,10 +55,14 @@ extension ExperimentConfig {
 
     /// Decodes the whole tree, reporting into `d`; nil when a section could not be decoded at all.
     static func decode(_ root: YAMLNode, _ d: ConfigDecoder, drawSeed: () -> UInt64) -> ExperimentConfig? {
-        guard root.pairs != nil else {
+        guard let pairs = root.pairs else {
             d.mismatch(root, "", expected: "a mapping of experiment keys (name, data, model, ...)")
             return nil
         }
+        // An optional section with no value is absent: `optimizer:` is SGD, `seed: ~` draws a seed.
+        let root = YAMLNode(
+            .mapping(pairs.filter { !$0.value.isNull || ExperimentSchema.requiredSections.contains($0.key) }),
+            mark: root.mark)
         let sectionKeys = ExperimentSchema.sections.filter { key in
             !ExperimentSchema.top.contains { $0.name == key }
         }
@@ -107,15 +111,22 @@ extension ExperimentConfig {
             let node = section("schedule")?["milestones"] ?? root
             d.mismatch(node, "schedule.milestones", expected: "strictly increasing epochs")
         }
+        let trainingNode = section("training")
         let training = TrainingConfig(
             params: d.params(
-                section("training") ?? .mapping([], mark: root.mark),
-                "training", table: ExperimentSchema.training))
+                trainingNode ?? .mapping([], mark: root.mark),
+                "training", table: ExperimentSchema.training),
+            batchSizeMark: trainingNode?["batch_size"]?.mark ?? trainingNode?.mark ?? root.mark)
         let sweep = section("sweep").flatMap { SweepConfig.decode($0, d) }
         let sweepValues = section("sweep_values").map { decodeSweepValues($0, d) } ?? []
 
+        if let name = top["name"]?.string, RunID.folderPart(name) == nil, let node = root["name"] {
+            d.mismatch(
+                node, "name",
+                expected: "a name with at least one ASCII letter, digit or '_' (it names the run folder)")
+        }
         guard let data, let model, let loss, let optimizer, let schedule,
-            let name = top["name"]?.string
+            let name = top["name"]?.string, RunID.folderPart(name) != nil
         else { return nil }
         let seed = top["seed"]?.int.map { UInt64($0) } ?? drawSeed()
         return ExperimentConfig(
@@ -190,8 +201,10 @@ extension ExperimentConfig {
         let params = d.params(
             node, "data", table: ExperimentSchema.data, extra: ["train", "test", "normalize"])
         guard node.pairs != nil || node.isNull else { return nil }
+        // `test:` or `normalize:` with no value is absent, like an optional section.
+        func present(_ key: String) -> YAMLNode? { node[key].flatMap { $0.isNull ? nil : $0 } }
         func source(_ key: String) -> DataSource? {
-            guard let sourceNode = node[key] else { return nil }
+            guard let sourceNode = present(key) else { return nil }
             return d.selected(
                 sourceNode, "data.\(key)", selector: "format", tables: ExperimentSchema.dataSources,
                 allowBare: false
@@ -215,7 +228,7 @@ extension ExperimentConfig {
             )
         }
         var normalize: NormalizeConfig?
-        if let normNode = node["normalize"] {
+        if let normNode = present("normalize") {
             let n = d.params(normNode, "data.normalize", table: ExperimentSchema.normalize)
             func values(_ key: String) -> [Double]? {
                 guard let v = n[key] else { return nil }
@@ -234,7 +247,7 @@ extension ExperimentConfig {
                 normalize = NormalizeConfig(mean: mean, std: std)
             }
         }
-        guard let train, node["test"] == nil || test != nil else { return nil }
+        guard let train, present("test") == nil || test != nil else { return nil }
         return DataConfig(
             train: train, test: test, channels: channels, resize: params.ints("resize"),
             validation: params["validation"]?.double ?? 0, normalize: normalize)

@@ -75,8 +75,9 @@ extension ExperimentConfig {
     }
 
     /// Everything that can be checked before training, given the opened datasets: augmentations fit
-    /// the training images, test images match what the network sees, the network's shapes fit, and
-    /// the last layer gives one score per class. Returns the built network.
+    /// the training images, test images match what the network sees, a batch of inputs fits
+    /// (`checkBatchSize`), the network's shapes fit, and the last layer gives one score per class.
+    /// Returns the built network.
     public func checkedNetwork(train: any Dataset, test: (any Dataset)?) throws -> Network {
         let input = try networkInputShape(trainShape: train.sampleShape)
         func text(_ s: [Int]) -> String { "\(s[0])×\(s[1])×\(s[2])" }
@@ -89,6 +90,7 @@ extension ExperimentConfig {
                         + "after augment), found \(text(testShape))")
             }
         }
+        try checkBatchSize(inputShape: input, samples: train.count)
         let network = try makeNetwork(inputShape: input)
         let out = network.outputShape
         let last = model.count - 1

@@ -8,10 +8,28 @@
 /// - at most `maxChunkBuffers` = 2 GiB of per-chunk buffers: every layer's output plus a
 ///   convolution's unfolded (im2col) input, float32, times the samples in one chunk
 ///   (min(chunk, batch_size)).
+/// - at most `maxBatchInput` = 1 GiB for one batch of network inputs: min(batch_size, training
+///   samples) × the per-sample input (training images after augmentation), float32. The stream keeps
+///   a few batches in flight, so this bounds what large crops, padding or resized images cost.
 /// All arithmetic saturates at Int.max instead of overflowing.
 extension ExperimentConfig {
     public static let maxParameters = 1 << 28
     public static let maxChunkBuffers = 2 << 30
+    public static let maxBatchInput = 1 << 30
+
+    /// Throws a `ConfigError` at `training.batch_size` when one batch of `samples` training samples of
+    /// `inputShape` needs more than `maxBatchInput` bytes.
+    public func checkBatchSize(inputShape: [Int], samples: Int) throws {
+        let batch = max(1, min(training.batchSize, samples))
+        let bytes = sat(sat(inputShape.reduce(1) { sat($0, times: $1) }, times: batch), times: 4)
+        guard bytes > Self.maxBatchInput else { return }
+        let shape = inputShape.map(String.init).joined(separator: "×")
+        throw ConfigError(
+            training.batchSizeMark, "training.batch_size",
+            "a batch of \(batch) network inputs of \(shape) needs \(Self.grouped(bytes)) bytes "
+                + "(\(Self.bytesText(bytes))), expected at most \(Self.grouped(Self.maxBatchInput)) (1 GiB); "
+                + "lower batch_size or the input size (random_crop size and padding, data.resize)")
+    }
 
     /// Throws a `ConfigError` at the first `model[i]` that takes the network past a limit; layers
     /// whose shapes do not fit stop the estimate (building reports them with their own message).

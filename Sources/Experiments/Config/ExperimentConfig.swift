@@ -130,6 +130,15 @@ public struct ScheduleConfig: NamedConfig {
 /// `training:` — epochs, batch size, threads, loader workers, drop_last, chunk.
 public struct TrainingConfig: Equatable, Sendable {
     public var params: Params
+    /// Where `batch_size` was written (or the section, or the file), so the batch-size check can
+    /// name its line; not part of equality.
+    public var batchSizeMark: SourceMark = .generated
+
+    public init(params: Params, batchSizeMark: SourceMark = .generated) {
+        (self.params, self.batchSizeMark) = (params, batchSizeMark)
+    }
+
+    public static func == (a: TrainingConfig, b: TrainingConfig) -> Bool { a.params == b.params }
 
     public var epochs: Int { params.int("epochs") }
     public var batchSize: Int { params.int("batch_size") }

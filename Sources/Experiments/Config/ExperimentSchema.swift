@@ -21,12 +21,20 @@ public enum ExperimentSchema {
     public static let maxThreads = 256
     /// Children of a random sweep.
     public static let maxSweepCount = 100_000
+    // Upper limits of number keys whose values become sizes.
+    /// Elastic smoothing sigma, in pixels: the kernel has 3·sigma + 1 weights (at most 3073).
+    public static let maxSigma = 1_024.0
+    /// Erasing aspect ratios lie in [1/maxAspect, maxAspect].
+    public static let maxAspect = 1_000.0
 
     private static func upTo(_ n: Int, from low: Double = 1) -> Bound { Bound(min: low, max: Double(n)) }
 
     /// Top-level scalar keys (sections are decoded by their own tables).
     public static let top: [KeySpec] = [
-        KeySpec("name", .string, .required, "Experiment name, recorded with every run."),
+        KeySpec(
+            "name", .string, .required,
+            "Experiment name, recorded with every run and part of its folder name: it needs an ASCII letter, "
+                + "digit or '_' (other characters become '-' there)."),
         KeySpec("description", .string, .optional, "Free text."),
         KeySpec(
             "seed", .int(.nonNegative), .derived("drawn at load and recorded"),
@@ -38,6 +46,9 @@ public enum ExperimentSchema {
         "name", "description", "seed", "data", "augment", "model", "loss",
         "optimizer", "schedule", "training", "sweep", "sweep_values",
     ]
+    /// Sections that must be given; every other one written with no value (`optimizer:`, `~`, `null`)
+    /// is the same as leaving it out.
+    public static let requiredSections = ["name", "data", "model"]
 
     public static let data: [KeySpec] = [
         KeySpec(
@@ -104,7 +115,7 @@ public enum ExperimentSchema {
             "affine",
             [
                 KeySpec(
-                    "degrees", .double(.nonNegative), .value(.double(0)),
+                    "degrees", .double(Bound(min: 0, max: 360)), .value(.double(0)),
                     "Rotation drawn from [-degrees, degrees]."),
                 KeySpec(
                     "translate", .double(Bound(min: 0, max: 1)), .value(.double(0)),
@@ -125,11 +136,11 @@ public enum ExperimentSchema {
             "elastic",
             [
                 KeySpec(
-                    "alpha", .double(.nonNegative), .value(.double(34)),
-                    "Displacement scale (Simard et al. 2003)."),
+                    "alpha", .double(Bound(min: 0, max: Double(maxSide))), .value(.double(34)),
+                    "Displacement scale in pixels (Simard et al. 2003); at most the largest image side."),
                 KeySpec(
-                    "sigma", .double(.positive), .value(.double(4)),
-                    "Gaussian smoothing of the displacement field."),
+                    "sigma", .double(Bound(min: 0, minInclusive: false, max: maxSigma)), .value(.double(4)),
+                    "Gaussian smoothing of the displacement field, in pixels; its kernel reaches 3·sigma."),
                 KeySpec(
                     "fill", .double(.any), .value(.double(0)),
                     "Value of pixels mapped from outside the image."),
@@ -153,7 +164,7 @@ public enum ExperimentSchema {
                     "area", .doubles(Bound(min: 0, minInclusive: false, max: 1), count: 2, ordered: true),
                     .value(.list([.double(0.02), .double(0.33)])), "[low, high] fraction of the image area."),
                 KeySpec(
-                    "aspect", .doubles(.positive, count: 2, ordered: true),
+                    "aspect", .doubles(Bound(min: 1 / maxAspect, max: maxAspect), count: 2, ordered: true),
                     .value(.list([.double(0.3), .double(3.3)])),
                     "[low, high] aspect ratio (drawn log-uniformly)."),
                 KeySpec("value", .double(.any), .value(.double(0)), "Fill value of the erased rectangle."),
@@ -213,7 +224,7 @@ public enum ExperimentSchema {
         ("flatten", []), ("global_avg", []),
         (
             "leaky_relu",
-            [KeySpec("slope", .double(.nonNegative), .value(.double(0.01)), "Slope for negative inputs.")]
+            [KeySpec("slope", .double(.fraction), .value(.double(0.01)), "Slope for negative inputs.")]
         ),
         (
             "elu",

@@ -62,6 +62,14 @@ public enum ValueType: Equatable, Sendable {
     /// A list of integer lists, such as a connection table.
     case intTable(Bound)
 
+    /// The range of a number key (or of each number of a list), nil for other types.
+    public var numberBound: Bound? {
+        switch self {
+        case .double(let b), .doubles(let b, _, _), .doubleOrList(let b): return b
+        default: return nil
+        }
+    }
+
     /// The "expected ..." phrase for error messages and docs.
     public var expected: String {
         func with(_ b: Bound) -> String { b.text.isEmpty ? "" : " \(b.text)" }

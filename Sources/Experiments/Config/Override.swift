@@ -15,9 +15,13 @@ public struct Override: Equatable, Sendable {
         self.mark = mark
     }
 
+    /// Characters of an option shown in its errors.
+    static let optionLimit = 120
+
     /// Parses `key.path=value`.
     public static func parse(_ option: String) throws -> Override {
-        let mark = SourceMark(origin: "--set \(option)")
+        // Errors name the option; a very long one (a pasted 40,000-deep value) is cut.
+        let mark = SourceMark(origin: "--set \(ConfigDecoder.truncated(option, limit: Override.optionLimit))")
         guard let eq = option.firstIndex(of: "=") else {
             throw ConfigError(mark, "", "expected key.path=value, found no '='")
         }
@@ -26,10 +30,27 @@ public struct Override: Equatable, Sendable {
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
             throw ConfigError(mark, key, "expected a dotted key path such as optimizer.lr, found '\(key)'")
         }
+        // The value sits under the root mapping and one mapping or list per key but the last.
+        guard path.count < YAMLReader.maxDepth else {
+            throw ConfigError(
+                mark, ConfigDecoder.truncated(key),
+                "expected a key path of at most \(YAMLReader.maxDepth - 1) keys (lists and mappings nest at "
+                    + "most \(YAMLReader.maxDepth) deep), found \(path.count) keys")
+        }
         let text = String(option[option.index(after: eq)...])
         let value =
-            try YAMLReader.read(text: text, origin: mark.origin, positions: false) ?? .scalar("", mark: mark)
+            try YAMLReader.read(
+                text: text, origin: mark.origin, positions: false, keyPath: Override.keyPath(path),
+                depth: path.count)
+            ?? .scalar("", mark: mark)
         return Override(path: path, value: value, mark: mark)
+    }
+
+    /// The path as the checks name keys: list indices in brackets (`model.0.conv` → `model[0].conv`).
+    static func keyPath(_ path: [String]) -> String {
+        path.reduce("") { joined, key in
+            Int(key) != nil && !joined.isEmpty ? "\(joined)[\(key)]" : ConfigDecoder.join(joined, key)
+        }
     }
 
     /// The tree with the value set at the path; missing mappings on the way are created.

@@ -14,11 +14,16 @@ public enum RunID {
     }
 
     /// The experiment name reduced to characters safe in a folder name (others become '-').
-    public static func sanitized(_ name: String) -> String {
+    public static func sanitized(_ name: String) -> String { folderPart(name) ?? "run" }
+
+    /// The name's part of a run folder: ASCII letters, digits, '-', '_' and '.' kept, every other
+    /// character '-', leading and trailing '-' and '.' dropped, at most 60 characters; nil when nothing
+    /// is left (`""`, `".."`, `"/"`), which the config check refuses.
+    public static func folderPart(_ name: String) -> String? {
         let safe = String(
             name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
         let trimmed = safe.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
-        return trimmed.isEmpty ? "run" : String(trimmed.prefix(60))
+        return trimmed.isEmpty ? nil : String(trimmed.prefix(60))
     }
 
     /// Four random hex digits from /dev/urandom (pid and a counter if it cannot be read).

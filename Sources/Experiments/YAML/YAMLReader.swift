@@ -7,8 +7,14 @@ import Foundation
 /// Limits, each reported as an error rather than silently misread: one document per file (a second
 /// `---` is rejected); anchors and aliases (`&a`, `*a`) and tags other than `!!str` are rejected,
 /// because a merged or retyped node would hide where a value came from; mapping keys must be
-/// scalars and may not repeat (both lines are reported).
+/// scalars and may not repeat (both positions are reported); lists and mappings nest at most
+/// `maxDepth` deep, checked as the events arrive, so no later recursive walk of the tree (checks,
+/// messages, comparisons) can run out of stack.
 public enum YAMLReader {
+    /// The deepest nesting of lists and mappings read; the document's top mapping is level 1. An
+    /// experiment needs 5 (`sweep: {grid: {key: [[...]]}}`).
+    public static let maxDepth = 64
+
     /// Parses the file at `path`; nil when the file holds no document (empty or only comments).
     public static func read(file path: String) throws -> YAMLNode? {
         func fail(_ found: String) -> ConfigError {
@@ -35,14 +41,18 @@ public enum YAMLReader {
     }
 
     /// Parses `text`; marks name `origin`. With `positions: false` (command-line values) marks carry
-    /// no line, so errors name the option instead.
-    public static func read(text: String, origin: String, positions: Bool = true) throws -> YAMLNode? {
+    /// no line, so errors name the option instead. A value read for a place inside a document gives
+    /// that place: `keyPath` prefixes the key paths of its errors (`training` makes a duplicate `epochs`
+    /// `training.epochs`) and `depth` levels of nesting are counted as already open above it.
+    public static func read(
+        text: String, origin: String, positions: Bool = true, keyPath: String = "", depth: Int = 0
+    ) throws -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw ConfigError(SourceMark(origin: origin), "", "libyaml could not allocate a parser")
         }
         defer { yaml_parser_delete(&parser) }
-        var builder = TreeBuilder(origin: origin, positions: positions)
+        var builder = TreeBuilder(origin: origin, positions: positions, prefix: keyPath, depth: depth)
         let bytes = Array(text.utf8) + [0]
         try bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count - 1)
@@ -63,19 +73,33 @@ public enum YAMLReader {
 private struct TreeBuilder {
     enum Frame {
         case sequence(SourceMark, [YAMLNode])
-        case mapping(SourceMark, [YAMLPair], pendingKey: (String, SourceMark)?, seen: [String: SourceMark])
+        case mapping(SourceMark, [YAMLPair], pendingKey: (String, SourceMark)?, seen: [String: Position])
+    }
+
+    /// A 1-based line and column, kept even when marks carry none (for duplicate keys in options).
+    struct Position {
+        var line: Int
+        var column: Int
     }
 
     let origin: String
     let positions: Bool
+    /// The key path of the place the text is read for (`--set training={...}`: `training`).
+    let prefix: String
+    /// Levels of nesting open above the text.
+    let depth: Int
     var stack: [Frame] = []
+    /// Where the scalar being attached starts.
+    var scalarPosition = Position(line: 1, column: 1)
     var root: YAMLNode?
     var documents = 0
     var diagnostics: [Diagnostic] = []
 
-    init(origin: String, positions: Bool) {
+    init(origin: String, positions: Bool, prefix: String, depth: Int) {
         self.origin = origin
         self.positions = positions
+        self.prefix = prefix
+        self.depth = depth
     }
 
     func mark(_ m: yaml_mark_t) -> SourceMark {
@@ -122,16 +146,19 @@ private struct TreeBuilder {
                 style = .quoted
             }
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            scalarPosition = Position(line: Int(start.line) + 1, column: Int(start.column) + 1)
             attach(YAMLNode(.scalar(text, style), mark: mark(start)))
         case YAML_SEQUENCE_START_EVENT:
             if event.data.sequence_start.anchor != nil { throw unsupported("anchors (&name)", start) }
             if event.data.sequence_start.tag != nil { throw unsupported("tags other than !!str", start) }
             try rejectCollectionKey(start)
+            try checkDepth(start)
             stack.append(.sequence(mark(start), []))
         case YAML_MAPPING_START_EVENT:
             if event.data.mapping_start.anchor != nil { throw unsupported("anchors (&name)", start) }
             if event.data.mapping_start.tag != nil { throw unsupported("tags other than !!str", start) }
             try rejectCollectionKey(start)
+            try checkDepth(start)
             stack.append(.mapping(mark(start), [], pendingKey: nil, seen: [:]))
         case YAML_SEQUENCE_END_EVENT:
             guard case .sequence(let m, let items) = stack.removeLast() else {
@@ -156,9 +183,18 @@ private struct TreeBuilder {
         }
     }
 
+    /// A collection opening one level deeper than `YAMLReader.maxDepth` is refused before it is read.
+    func checkDepth(_ start: yaml_mark_t) throws {
+        guard depth + stack.count >= YAMLReader.maxDepth else { return }
+        throw ConfigError(
+            mark(start), keyPath(),
+            "expected lists and mappings nested at most \(YAMLReader.maxDepth) deep, found a list or "
+                + "mapping at level \(depth + stack.count + 1)")
+    }
+
     /// The dotted path of the node being built, e.g. `optimizer` or `model[2].conv`.
     func keyPath() -> String {
-        var path = ""
+        var path = prefix
         for frame in stack {
             switch frame {
             case .sequence(_, let items): path += "[\(items.count)]"
@@ -188,16 +224,16 @@ private struct TreeBuilder {
                     preconditionFailure("collection keys are rejected when they open")
                 }
                 if let first = seen[key] {
-                    let firstAt = first.line.map { "line \($0)" } ?? first.origin
-                    let again = node.mark.line.map { "line \($0)" } ?? node.mark.origin
+                    let again = scalarPosition
                     let parent = keyPath()
                     let path = parent.isEmpty ? key : "\(parent).\(key)"
-                    diagnostics.append(
-                        Diagnostic(
-                            node.mark, path, "duplicate key '\(key)': first at \(firstAt), again at \(again)")
-                    )
+                    let places =
+                        positions
+                        ? "first at \(first.line):\(first.column), again at \(again.line):\(again.column)"
+                        : "first at column \(first.column), again at column \(again.column) of the value"
+                    diagnostics.append(Diagnostic(node.mark, path, "duplicate key '\(key)': \(places)"))
                 } else {
-                    seen[key] = node.mark
+                    seen[key] = scalarPosition
                 }
                 stack.append(.mapping(m, pairs, pendingKey: (key, node.mark), seen: seen))
             }

@@ -1,6 +1,7 @@
 /// A scalar resolved by the YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 ///
-/// Plain `1e-3`, `.5`, `-1`, `0x1F`, `0o17`, `.inf`, `.nan` are numbers; `true`/`True`/`TRUE` and
+/// Plain `1e-3`, `.5`, `-1`, `0x1F`, `0o17`, `.inf`, `.nan` are numbers (integers too large for Int,
+/// decimal, hex or octal, are doubles); `true`/`True`/`TRUE` and
 /// the `false` forms are booleans; `null`, `Null`, `NULL`, `~` and the empty scalar are null;
 /// everything else — including YAML 1.1's `yes`, `no`, `on`, `off` — is a string. Quoted scalars
 /// are always strings.
@@ -17,8 +18,8 @@ public enum YAMLScalar: Equatable, Sendable {
         { ["true", "True", "TRUE"].contains($0) ? .bool(true) : nil },
         { ["false", "False", "FALSE"].contains($0) ? .bool(false) : nil },
         { decimalInteger($0).map(YAMLScalar.int) },
-        { prefixed($0, "0o", radix: 8).map(YAMLScalar.int) },
-        { prefixed($0, "0x", radix: 16).map(YAMLScalar.int) },
+        { prefixed($0, "0o", radix: 8).map { $0.exact.map(YAMLScalar.int) ?? .double($0.approximate) } },
+        { prefixed($0, "0x", radix: 16).map { $0.exact.map(YAMLScalar.int) ?? .double($0.approximate) } },
         { float($0).map(YAMLScalar.double) },
     ]
 
@@ -44,9 +45,25 @@ public enum YAMLScalar: Equatable, Sendable {
         return Int(text)
     }
 
-    private static func prefixed(_ text: String, _ prefix: String, radix: Int) -> Int? {
-        guard text.hasPrefix(prefix), text.count > prefix.count else { return nil }
-        return Int(text.dropFirst(prefix.count), radix: radix)
+    /// `0o[0-7]+`, `0x[0-9a-fA-F]+`: the value, or nil in `exact` when it is too large for Int
+    /// (such integers resolve as doubles, like decimal ones).
+    private static func prefixed(_ text: String, _ prefix: String, radix: Int) -> (
+        exact: Int?, approximate: Double
+    )? {
+        let digits = text.dropFirst(prefix.count)
+        guard text.hasPrefix(prefix), !digits.isEmpty,
+            digits.allSatisfy({ $0.isASCII && $0.hexDigitValue.map { $0 < radix } == true })
+        else { return nil }
+        let approximate = digits.reduce(0.0) { $0 * Double(radix) + Double($1.hexDigitValue!) }
+        return (Int(digits, radix: radix), approximate)
+    }
+
+    /// True for text written as an integer (`42`, `-7`, `0x1F`, `0o17`), whatever its size.
+    static func isIntegerSyntax(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if let first = digits.first, first == "-" || first == "+" { digits = digits.dropFirst() }
+        if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        return prefixed(text, "0x", radix: 16) != nil || prefixed(text, "0o", radix: 8) != nil
     }
 
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?.inf` and `.nan` (three casings).
