@@ -37,7 +37,8 @@ struct CompareCommand: Command {
             do {
                 records.append(try RunRecord(folder: folder))
             } catch {
-                context.console.error("error: skipping \(folder.id): \(RunsCommand.message(error))")
+                context.console.error(
+                    "error: skipping \(TerminalText.escaped(folder.id)): \(RunsCommand.message(error))")
                 unreadable += 1
             }
         }
