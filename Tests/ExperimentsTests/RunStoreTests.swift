@@ -148,3 +148,90 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try RunRecord(folder: folder).status, .stale)
     }
 }
+
+/// Hand-damaged CSV files of a run folder are errors naming file:line:column, never silent gaps.
+final class RunFolderCSVTests: XCTestCase {
+    var folder: RunFolder!
+
+    override func setUpWithError() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        folder = RunFolder(url: url)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder.url) }
+
+    let header = "epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss,test_acc,seconds,images_per_s\n"
+
+    func epochsError(_ text: String) -> String {
+        try? text.write(to: folder.epochs, atomically: true, encoding: .utf8)
+        do {
+            _ = try folder.readEpochs()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testEpochsAcceptsNumbersNonFiniteTokensAndEmptyFields() throws {
+        try (header + "1,0.1,2.0,0.5,,,nan,inf,0.1,100\n2,0.1,-inf,0.6,,,1,0.5,0.1,100\n").write(
+            to: folder.epochs, atomically: true, encoding: .utf8)
+        let rows = try folder.readEpochs()
+        XCTAssertEqual(rows.map { $0["epoch"] }, ["1", "2"])
+        XCTAssertEqual(rows[1]["train_loss"], "-inf")
+    }
+
+    func testNonNumericEpochFieldsNameFileLineAndColumn() {
+        let path = folder.epochs.path
+        XCTAssertEqual(
+            epochsError(header + "1,abc,x,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:3: column lr: expected a number (or nan, inf, -inf; empty if not measured),"
+                + " found 'abc'")
+        XCTAssertEqual(
+            epochsError(header + "1,0.1,2.0,0.5,,,1,0.5,0.1,100\n2,0.1,2.0,0.5,,,1,0.5,\u{1B}[2J,100\n"),
+            "error: \(path):3:23: column seconds: expected a number (or nan, inf, -inf; empty if not measured),"
+                + " found '\\x1B[2J'")
+    }
+
+    func testEpochsMustBeNumberedInOrder() {
+        let path = folder.epochs.path
+        XCTAssertEqual(
+            epochsError(header + "x,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:1: column epoch: expected 1 (rows numbered 1, 2, ... in order), found 'x'")
+        XCTAssertEqual(
+            epochsError(header + "1,0.1,2.0,0.5,,,1,0.5,0.1,100\n3,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):3:1: column epoch: expected 2 (rows numbered 1, 2, ... in order), found '3'")
+        XCTAssertEqual(
+            epochsError(header + "-5,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:1: column epoch: expected 1 (rows numbered 1, 2, ... in order), found '-5'")
+    }
+
+    func testStepsAreCheckedToo() throws {
+        try "step,epoch,loss,lr\n0,1,0.5,0.1\n1,1,0.4,0.1\n".write(
+            to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try folder.countSteps(), 2)
+        try "step,epoch,loss,lr\n0,1,0.5,0.1\n1,0,0.4,0.1\n".write(
+            to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.countSteps()) {
+            XCTAssertEqual(
+                "\($0)", "error: \(self.folder.steps.path):3:3: column epoch: expected an integer ≥ 1, found '0'")
+        }
+        try "step,epoch,loss,lr\n0,1,zero,0.1\n".write(to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.countSteps()) {
+            XCTAssertTrue("\($0)".contains("steps.csv:2:5: column loss: expected a number"), "\($0)")
+        }
+    }
+
+    func testParamsErrorsShowControlBytesEscaped() throws {
+        try "key,value\u{1B}]0;title\u{7}\n".write(to: folder.params, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.readParams()) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(self.folder.params.path): expected header key,value, found key,value\\x1B]0;title\\x07")
+        }
+        try "key,value\n,1\n".write(to: folder.params, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.readParams()) {
+            XCTAssertTrue("\($0)".contains("params.csv:2:1: expected a key"), "\($0)")
+        }
+    }
+}
