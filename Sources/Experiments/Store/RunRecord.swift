@@ -64,9 +64,10 @@ public struct RunRecord {
         }.max()
     }
 
-    /// `1h02m03s`, `4m05s` or `6.1s`.
+    /// `1h02m03s`, `4m05s` or `6.1s` (`1.2e+08h` beyond a million hours; empty when unknown).
     static func formatDuration(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite else { return "" }
+        guard let seconds, seconds.isFinite, seconds >= 0 else { return "" }
+        if seconds >= 3600 * 1e6 { return String(format: "%.3gh", seconds / 3600) }
         let whole = Int(seconds)
         if whole >= 3600 { return String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60) }
         if whole >= 60 { return String(format: "%dm%02ds", whole / 60, whole % 60) }
