@@ -48,7 +48,7 @@ final class RunFileJSONTests: XCTestCase {
         }
     }
 
-    func testAValidMetaReadsBack() throws {
+    func testAValidMetaReadsBackWithItsProcessIdentity() throws {
         let meta = try folder.readMeta()
         XCTAssertEqual(meta.seed, 7)
         XCTAssertEqual(meta.pid, getpid())
@@ -98,10 +98,22 @@ final class RunFileJSONTests: XCTestCase {
                 f["bytes"] = -1
                 $0["dataFiles"] = [f]
             }),
+            ("key 'processStart': expected an integer ≥ 0, found -2", { $0["processStart"] = -2 }),
         ]
         for (expected, change) in cases {
             XCTAssertEqual(try metaError(change), expected)
         }
+    }
+
+    func testMetaWithoutTheNewerFieldsStillReads() throws {
+        _ = try metaError {
+            for key in ["bootID", "processStart", "resumed", "durationSeconds", "ended"] {
+                $0[key] = nil
+            }
+        }
+        let meta = try folder.readMeta()
+        XCTAssertNil(meta.bootID)
+        XCTAssertNil(meta.processStart)
     }
 
     func testMalformedJSONSaysWhere() throws {

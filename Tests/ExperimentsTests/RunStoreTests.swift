@@ -147,6 +147,41 @@ final class RunStoreTests: XCTestCase {
         try folder.writeMeta(meta)
         XCTAssertEqual(try RunRecord(folder: folder).status, .stale)
     }
+
+    func testAReusedPidOrAnotherBootIsStale() throws {
+        let folder = try makeRun("s", params: [], epochs: [], status: .running)
+        let mine = try folder.readMeta()
+        XCTAssertEqual(mine.pid, getpid())
+        XCTAssertNotNil(mine.bootID)
+        let start = try XCTUnwrap(mine.processStart)
+        XCTAssertEqual(try RunRecord(folder: folder).status, .running)
+        func status(_ change: (inout RunMeta) -> Void) throws -> RunStatus {
+            var meta = mine
+            change(&meta)
+            try folder.writeMeta(meta)
+            return try RunRecord(folder: folder).status
+        }
+        // pid 1 always exists, but it is not the process that started this run.
+        XCTAssertEqual(try status { $0.pid = 1 }, .stale)
+        XCTAssertEqual(try status { $0.processStart = start + 1 }, .stale)
+        XCTAssertEqual(try status { $0.bootID = "00000000-0000-0000-0000-000000000000" }, .stale)
+        // A run recorded before the identity was kept is judged by its pid alone.
+        XCTAssertEqual(
+            try status {
+                $0.pid = 1
+                $0.processStart = nil
+                $0.bootID = nil
+            }, .running)
+    }
+
+    func testProcessStartIsField22OfProcStat() {
+        let line = "4242 (odd) name) (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 50\n"
+        XCTAssertEqual(ProcessIdentity.startTime(fromStat: line), 987654)
+        XCTAssertNil(ProcessIdentity.startTime(fromStat: "4242 (short) S 1"))
+        XCTAssertEqual(ProcessIdentity.startTime(of: getpid()), ProcessIdentity.startTime(of: getpid()))
+        XCTAssertNotNil(ProcessIdentity.startTime(of: getpid()))
+        XCTAssertNil(ProcessIdentity.startTime(of: Int32.max - 1))
+    }
 }
 
 /// Hand-damaged CSV files of a run folder are errors naming file:line:column, never silent gaps.

@@ -106,7 +106,7 @@ public enum RunSession {
                             + " starting again from epoch 0"))
         }
         meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
-        meta.pid = getpid()
+        meta.claimForThisProcess()
         meta.commandLine = commandLine
         let recorder = try RunRecorder(folder: folder, meta: meta)
         folder.appendLog(

@@ -98,6 +98,12 @@ public struct RunMeta: Codable, Equatable {
     public var dataFiles: [DataFileChecksum]
     /// Start times of `workbench resume` segments.
     public var resumed: [String]?
+    /// With `pid`, what identifies the process that is (or was) running the run, so a reused pid is
+    /// not taken for it: the kernel's boot id (`/proc/sys/kernel/random/boot_id`) and the process's
+    /// start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`). Nil where Linux's
+    /// /proc is not there, and in runs recorded before they were kept (judged by the pid alone).
+    public var bootID: String?
+    public var processStart: UInt64?
 
     public init(
         id: String, name: String, status: RunStatus, started: Date, seed: UInt64, commandLine: [String],
@@ -112,11 +118,20 @@ public struct RunMeta: Codable, Equatable {
         self.pid = getpid()
         self.environment = environment
         self.dataFiles = dataFiles
+        claimForThisProcess()
+    }
+
+    /// Records this process as the one running the run (pid, boot id, process start time).
+    public mutating func claimForThisProcess() {
+        pid = getpid()
+        bootID = ProcessIdentity.bootID()
+        processStart = ProcessIdentity.startTime(of: pid)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, status, error, started, ended, durationSeconds, seed, sweepID, sweepValues
         case reproduces, commandLine, pid, environment, dataFiles, resumed
+        case bootID, processStart
     }
 
     /// Decodes meta.json checking every value's type and range (see `JSONFieldError`).
@@ -147,6 +162,8 @@ public struct RunMeta: Codable, Equatable {
         environment = try c.checked(RunEnvironment.self, .environment, expected: "an object")
         dataFiles = try c.checked([DataFileChecksum].self, .dataFiles, expected: "a list of objects")
         resumed = try c.timestampsIfPresent(.resumed)
+        bootID = try c.checkedIfPresent(String.self, .bootID, expected: "a string")
+        processStart = try c.integerIfPresent(.processStart, in: 0...UInt64.max)
     }
 }
 
