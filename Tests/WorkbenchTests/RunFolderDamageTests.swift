@@ -56,4 +56,127 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         let rebooted = try statusLine(id)
         XCTAssertTrue(rebooted.contains(" stale "), rebooted)
     }
+
+    // MARK: resume checks the checkpoint against the config and the logs
+
+    /// A completed two-epoch run marked interrupted, so `resume` accepts it.
+    func interruptedRun() throws -> String {
+        let id = try completedRun()
+        try editMeta(id) { $0["status"] = "interrupted" }
+        return id
+    }
+
+    var stateFile: String { "checkpoint/state.json" }
+
+    func resumeFails(_ id: String, with message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try Data(contentsOf: folder(id).appendingPathComponent("epochs.csv"))
+        let result = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
+        XCTAssertEqual(result.status, 1, result.err, file: file, line: line)
+        XCTAssertTrue(result.err.contains(message), "expected '\(message)' in:\n\(result.err)", file: file, line: line)
+        XCTAssertEqual(try meta(id)["status"] as? String, "interrupted", file: file, line: line)
+        XCTAssertEqual(
+            try Data(contentsOf: folder(id).appendingPathComponent("epochs.csv")), before,
+            "the folder changed", file: file, line: line)
+    }
+
+    func testResumeRefusesACheckpointOutsideTheRun() throws {
+        let id = try interruptedRun()
+        let state = folder(id).appendingPathComponent(stateFile)
+        try editJSON(state) { $0["position"] = ["epoch": -5, "step": 0] }
+        try resumeFails(id, with: "\(state.path): key 'position.epoch': expected an integer ≥ 0, found -5")
+        try editJSON(state) { $0["position"] = ["epoch": 99, "step": 844] }
+        try resumeFails(
+            id,
+            with: "\(state.path): key 'position.epoch': expected an epoch in 0...2 (training.epochs in"
+                + " \(folder(id).appendingPathComponent("config.yaml").path)), found 99")
+        try editJSON(state) { $0["position"] = ["epoch": 1, "step": 5] }
+        try resumeFails(
+            id, with: "\(state.path): key 'position.step': expected 6 (1 epochs of 6 batches), found 5")
+        try editJSON(state) { $0["position"] = ["epoch": 1, "step": 1e30] }
+        try resumeFails(id, with: "\(state.path): key 'position.step': expected an integer ≥ 0, found 1e+30")
+    }
+
+    func testResumeRefusesLogsShorterThanTheCheckpoint() throws {
+        let id = try interruptedRun()
+        let epochs = folder(id).appendingPathComponent("epochs.csv")
+        let lines = try String(contentsOf: epochs, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
+        try resumeFails(
+            id,
+            with: "\(epochs.path): expected rows for epochs 1...2 (the checkpoint in"
+                + " \(folder(id).appendingPathComponent(stateFile).path) is at epoch 2), found 1")
+        try (lines.joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
+        let steps = folder(id).appendingPathComponent("steps.csv")
+        let stepLines = try String(contentsOf: steps, encoding: .utf8).split(separator: "\n")
+        try (stepLines.dropLast(3).joined(separator: "\n") + "\n").write(to: steps, atomically: true, encoding: .utf8)
+        try resumeFails(id, with: "\(steps.path): expected rows for steps 0...11 (the checkpoint in")
+        try (stepLines.joined(separator: "\n") + "\n").replacingOccurrences(of: "\n4,1,", with: "\n4,x,")
+            .write(to: steps, atomically: true, encoding: .utf8)
+        try resumeFails(id, with: "\(steps.path):6:3: column epoch: expected an integer ≥ 1, found 'x'")
+    }
+
+    func testResumeOfAValidCheckpointStillWorks() throws {
+        let id = try interruptedRun()
+        let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
+        XCTAssertEqual(resume.status, 0, resume.err)
+        XCTAssertEqual(try meta(id)["status"] as? String, "completed")
+    }
+
+    // MARK: runs, compare and predict on damaged files
+
+    func testNonNumericEpochValuesAreReportedNotReadAsEmpty() throws {
+        let id = try completedRun()
+        let epochs = folder(id).appendingPathComponent("epochs.csv")
+        var lines = try String(contentsOf: epochs, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[1] = "1,abc,x,0.5,,,1,0.5,0.1,100"
+        try (lines.joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
+        for command in [["runs"], ["compare"], ["diff", id, id]] {
+            let result = try BuiltBinary.run(command + ["--store", tiny.store.path])
+            XCTAssertEqual(result.status, 1, "\(command): \(result.out)")
+            XCTAssertTrue(
+                result.err.contains(
+                    "\(epochs.path):2:3: column lr: expected a number (or nan, inf, -inf; empty if not measured),"
+                        + " found 'abc'"), result.err)
+        }
+    }
+
+    func testHugeDurationListsWithoutTrapping() throws {
+        let id = try completedRun()
+        try editMeta(id) { $0["durationSeconds"] = 1e308 }
+        let runs = try BuiltBinary.run(["runs", "--store", tiny.store.path])
+        XCTAssertEqual(runs.status, 0, runs.err)
+        XCTAssertTrue(runs.out.contains("2.78e+304h"), runs.out)
+        try editMeta(id) { $0["durationSeconds"] = -1 }
+        let negative = try BuiltBinary.run(["runs", "--store", tiny.store.path])
+        XCTAssertEqual(negative.status, 1)
+        XCTAssertTrue(
+            negative.err.contains("meta.json: key 'durationSeconds': expected a finite number of seconds ≥ 0, found -1"),
+            negative.err)
+    }
+
+    func testWeightsOfAnotherNetworkNameTheFile() throws {
+        let id = try completedRun()
+        let other = try completedRun(
+            TinyExperiment.basic.replacingOccurrences(
+                of: "  - dense: {units: 3}", with: "  - dense: {units: 5}\n  - relu\n  - dense: {units: 3}"))
+        let weights = folder(id).appendingPathComponent("weights/best.safetensors")
+        try FileManager.default.removeItem(at: weights)
+        try FileManager.default.copyItem(
+            at: folder(other).appendingPathComponent("weights/best.safetensors"), to: weights)
+        let predict = try BuiltBinary.run(["predict", id, "x.png", "--store", tiny.store.path])
+        XCTAssertEqual(predict.status, 1)
+        XCTAssertTrue(
+            predict.err.contains(
+                "\(weights.path): these weights do not fit the network of"
+                    + " \(folder(id).appendingPathComponent("config.yaml").path): tensor layers.1."), predict.err)
+        // A checkpoint from another network: resume names the checkpoint folder.
+        try editMeta(id) { $0["status"] = "interrupted" }
+        let checkpoint = folder(id).appendingPathComponent("checkpoint")
+        try FileManager.default.removeItem(at: checkpoint)
+        try FileManager.default.copyItem(at: folder(other).appendingPathComponent("checkpoint"), to: checkpoint)
+        let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
+        XCTAssertEqual(resume.status, 1)
+        XCTAssertTrue(
+            resume.err.contains("\(checkpoint.path): the checkpoint's weights do not fit the network"), resume.err)
+    }
 }
