@@ -178,4 +178,24 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertEqual(meta.status, .failed)
         XCTAssertEqual(meta.error, "weights/final.safetensors: disk full")
     }
+
+    func testInterruptedBeforeTheFirstEpochEndsSaysThereIsNoCheckpoint() throws {
+        let (folder, model, recorder) = try startRun("early", seed: 6)
+        let stop = StopRequest()
+        var err = ""
+        let console = Console(isTerminal: false, out: { _ in }, err: { err += $0 })
+        let outcome = ExperimentRunner(
+            plan: try plan(seed: 6), model: model,
+            listeners: listeners(folder, model, recorder, seed: 6)
+                + [ProgressReporter(console: console, folder: nil), StopAt(step: 2, stop: stop)],
+            stop: stop
+        ).run()
+        XCTAssertEqual(outcome, .interrupted)
+        XCTAssertNil(try Checkpointer.latest(in: folder))
+        XCTAssertEqual(try folder.readMeta().error, "interrupted by signal before the first epoch ended; no checkpoint")
+        XCTAssertTrue(
+            err.hasSuffix(
+                "interrupted before the first epoch ended; no checkpoint was written ('workbench resume'"
+                    + " starts it again from epoch 0)\n"), err)
+    }
 }

@@ -270,3 +270,44 @@ final class RunFolderCSVTests: XCTestCase {
         }
     }
 }
+
+final class FoldersTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("folders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        chmod(root.path, 0o755)
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func testCreatesParentsAndNamesWhatIsInTheWay() throws {
+        let deep = root.appendingPathComponent("a/b/c")
+        try Folders.create(deep, what: "the run store folder")
+        try Folders.create(deep, what: "the run store folder")  // existing: fine
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: deep.path, isDirectory: &isDirectory))
+        XCTAssertTrue(isDirectory.boolValue)
+        let file = root.appendingPathComponent("a/file")
+        try Data().write(to: file)
+        XCTAssertThrowsError(try Folders.create(file.appendingPathComponent("x/y"), what: "the run store folder")) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(file.path)/x/y: cannot create the run store folder: \(file.path) is a file, not a folder")
+        }
+    }
+
+    func testNamesTheFolderItMayNotWriteIn() throws {
+        try XCTSkipIf(geteuid() == 0, "root may write anywhere")
+        chmod(root.path, 0o555)
+        XCTAssertThrowsError(try Folders.create(root.appendingPathComponent("x"), what: "the run store folder")) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(self.root.path)/x: cannot create the run store folder: cannot make \(self.root.path)/x"
+                    + " in \(self.root.path): Permission denied")
+        }
+    }
+}

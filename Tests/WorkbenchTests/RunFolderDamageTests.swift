@@ -179,4 +179,57 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         XCTAssertTrue(
             resume.err.contains("\(checkpoint.path): the checkpoint's weights do not fit the network"), resume.err)
     }
+
+    // MARK: messages
+
+    func testAFileInTheStorePathIsNamed() throws {
+        let file = dir.appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        let result = try BuiltBinary.run(["run", try tiny.write(TinyExperiment.basic), "--store", file.path + "/x"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(
+            result.err.contains(
+                "error: \(file.path)/x: cannot create the run store folder: \(file.path) is a file, not a folder"),
+            result.err)
+        XCTAssertFalse(result.err.contains("NSCocoaErrorDomain"), result.err)
+    }
+
+    func testCompareShowsARunNamedTwiceOnce() throws {
+        let id = try completedRun()
+        let result = try BuiltBinary.run(["compare", id, folder(id).path, String(id.prefix(20)), "--store", tiny.store.path])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = result.out.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, result.out)
+        XCTAssertTrue(lines[1].hasPrefix(id + ","), result.out)
+    }
+
+    func testAnEmptyStoreIsNotAnErrorForRunsOrCompare() throws {
+        try FileManager.default.createDirectory(at: tiny.store, withIntermediateDirectories: true)
+        let runs = try BuiltBinary.run(["runs", "--store", tiny.store.path])
+        XCTAssertEqual(runs.status, 0, runs.err)
+        XCTAssertTrue(runs.err.contains("no runs in \(tiny.store.path)"), runs.err)
+        let compare = try BuiltBinary.run(["compare", "--store", tiny.store.path])
+        XCTAssertEqual(compare.status, 0, compare.err)
+        XCTAssertTrue(compare.err.contains("no runs in \(tiny.store.path)"), compare.err)
+        XCTAssertTrue(compare.out.hasPrefix("id,name,status,started,duration_s,seed,sweep,epochs,"), compare.out)
+        XCTAssertEqual(compare.out.split(separator: "\n").count, 1, compare.out)
+        let history = try BuiltBinary.run(["compare", "--store", tiny.store.path, "--history"])
+        XCTAssertEqual(history.status, 0)
+        XCTAssertEqual(
+            history.out,
+            "id,epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss,test_acc,seconds,images_per_s\n")
+    }
+
+    func testResumeKeepsTheOriginalCommandLineAndRecordsItsOwn() throws {
+        let id = try interruptedRun()
+        let original = try XCTUnwrap(try meta(id)["commandLine"] as? [String])
+        XCTAssertEqual(original.dropFirst().first, "run")
+        let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
+        XCTAssertEqual(resume.status, 0, resume.err)
+        let after = try meta(id)
+        XCTAssertEqual(after["commandLine"] as? [String], original)
+        let resumes = try XCTUnwrap(after["resumeCommandLines"] as? [[String]])
+        XCTAssertEqual(resumes.map { Array($0.dropFirst()) }, [["resume", id, "--store", tiny.store.path]])
+        XCTAssertEqual((after["resumed"] as? [String])?.count, 1)
+    }
 }

@@ -7,7 +7,8 @@ struct RunsCommand: Command {
         options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
         discussion: """
             A run recorded as running whose process is gone is shown as 'stale'. A run folder whose files
-            cannot be read is reported on stderr and skipped (exit status 1).
+            cannot be read is reported on stderr and skipped (exit status 1). An empty store says so on
+            stderr and exits 0.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }

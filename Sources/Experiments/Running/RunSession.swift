@@ -87,9 +87,11 @@ public enum RunSession {
             console.error("warning: \(warning)")
         }
         let position = try checkedPosition(of: folder, config: config, setup: setup, console: console)
+        // commandLine stays the one that started the run; each resume adds its own.
+        let earlier = meta.resumeCommandLines ?? Array(repeating: [], count: meta.resumed?.count ?? 0)
+        meta.resumeCommandLines = earlier + [commandLine]
         meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
         meta.claimForThisProcess()
-        meta.commandLine = commandLine
         let recorder = try RunRecorder(folder: folder, meta: meta)
         folder.appendLog(
             "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")

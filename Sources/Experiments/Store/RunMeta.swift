@@ -98,6 +98,9 @@ public struct RunMeta: Codable, Equatable {
     public var dataFiles: [DataFileChecksum]
     /// Start times of `workbench resume` segments.
     public var resumed: [String]?
+    /// The command line of each `workbench resume`, in the order of `resumed` (`commandLine` stays
+    /// the one that started the run); `[]` for resumes recorded before it was kept.
+    public var resumeCommandLines: [[String]]?
     /// With `pid`, what identifies the process that is (or was) running the run, so a reused pid is
     /// not taken for it: the kernel's boot id (`/proc/sys/kernel/random/boot_id`) and the process's
     /// start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`). Nil where Linux's
@@ -130,7 +133,7 @@ public struct RunMeta: Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, status, error, started, ended, durationSeconds, seed, sweepID, sweepValues
-        case reproduces, commandLine, pid, environment, dataFiles, resumed
+        case reproduces, commandLine, pid, environment, dataFiles, resumed, resumeCommandLines
         case bootID, processStart
     }
 
@@ -162,6 +165,8 @@ public struct RunMeta: Codable, Equatable {
         environment = try c.checked(RunEnvironment.self, .environment, expected: "an object")
         dataFiles = try c.checked([DataFileChecksum].self, .dataFiles, expected: "a list of objects")
         resumed = try c.timestampsIfPresent(.resumed)
+        resumeCommandLines = try c.checkedIfPresent(
+            [[String]].self, .resumeCommandLines, expected: "a list of lists of strings")
         bootID = try c.checkedIfPresent(String.self, .bootID, expected: "a string")
         processStart = try c.integerIfPresent(.processStart, in: 0...UInt64.max)
     }

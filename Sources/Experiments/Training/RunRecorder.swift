@@ -32,7 +32,10 @@ public final class RunRecorder: TrainingListener {
             meta.error = message
         case .interrupted:
             meta.status = .interrupted
-            meta.error = "interrupted by signal; checkpoint at epoch \(position.epoch)"
+            meta.error =
+                position.epoch == 0
+                ? "interrupted by signal before the first epoch ended; no checkpoint"
+                : "interrupted by signal; checkpoint at epoch \(position.epoch)"
         }
         meta.ended = ISO8601.string(now)
         meta.durationSeconds = previousDuration + now.timeIntervalSince(segmentStart)
