@@ -26,14 +26,15 @@ public enum RunSession {
     ) throws -> (RunFolder, RunOutcome) {
         let stop = installStop(console: console)
         defer { stop.removeSignalHandlers() }
-        let notStarted = CLIError.interrupted("stopped before the run started; nothing was recorded")
-        let setup = try TrainingSetup.builder(config)
-        if stop.isRequested { throw notStarted }
-        let checksums = try setup.dataFiles.map { key, path -> DataFileChecksum in
-            if stop.isRequested { throw notStarted }
-            return try DataFileChecksum.of(key: key, path: path)
+        // Preparing may block (a data path that is a FIFO, a slow disk): a signal exits at once.
+        stop.exitAtOnce { signal in
+            console.error("\nreceived \(signalName(signal)) before the run started: stopping now; nothing was recorded")
         }
-        if stop.isRequested { throw notStarted }
+        let setup = try TrainingSetup.builder(config)
+        let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
+        if stop.stopCooperatively() {
+            throw CLIError.interrupted("stopped before the run started; nothing was recorded")
+        }
         let folder = try store.createRun(name: config.name)
         var meta = RunMeta(
             id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
@@ -46,6 +47,7 @@ public enum RunSession {
                 config.sweepValues.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         }
         let recorder = try RunRecorder(folder: folder, meta: meta)
+        stopAtOnce(on: stop, recording: recorder, console: console)
         do {
             try AtomicFile.write(config.resolvedYAML, to: folder.config)
             try folder.writeParams(config.flattened())
@@ -76,6 +78,10 @@ public enum RunSession {
         }
         let stop = installStop(console: console)
         defer { stop.removeSignalHandlers() }
+        stop.exitAtOnce { signal in
+            console.error(
+                "\nreceived \(signalName(signal)) before the resume started: stopping now; \(folder.id) is unchanged")
+        }
         if status == .stale {
             // Its end was never recorded: count the killed segment up to the run's last write.
             meta.durationSeconds = RunRecord.duration(meta, status: .stale, folder: folder)
@@ -92,7 +98,11 @@ public enum RunSession {
         meta.resumeCommandLines = earlier + [commandLine]
         meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
         meta.claimForThisProcess()
+        if stop.stopCooperatively() {
+            throw CLIError.interrupted("stopped before the resume started; \(folder.id) is unchanged")
+        }
         let recorder = try RunRecorder(folder: folder, meta: meta)
+        stopAtOnce(on: stop, recording: recorder, console: console)
         folder.appendLog(
             "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
         return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
@@ -179,12 +189,23 @@ public enum RunSession {
     static func installStop(console: Console) -> StopRequest {
         let stop = StopRequest()
         stop.installSignalHandlers { signal in
-            console.error(
-                "\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
-                    + " (again to quit at once)")
+            console.error("\nreceived \(signalName(signal)): stopping after this batch (again to quit at once)")
         }
         return stop
     }
+
+    /// A second signal records the run as interrupted before the process exits (130), so it does
+    /// not show as stale.
+    static func stopAtOnce(on stop: StopRequest, recording recorder: RunRecorder, console: Console) {
+        stop.onSecondSignal { signal in
+            guard let message = recorder.stopAtOnce(signal: signal) else { return }
+            let line = "interrupted: \(message) (resume with 'workbench resume')"
+            console.error("\n" + line)
+            recorder.folder.appendLog(line)
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String { signal == SIGINT ? "SIGINT" : "SIGTERM" }
 
     static func train(
         _ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,
