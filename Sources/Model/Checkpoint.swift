@@ -137,7 +137,8 @@ public struct Checkpoint<Extra: Codable> {
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         {
             func fits<T: Decodable>(_ type: T.Type, _ value: Any) -> Bool {
-                guard let json = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed)
+                guard
+                    let json = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed)
                 else { return false }
                 return (try? JSONDecoder().decode(T.self, from: json)) != nil
             }
@@ -147,7 +148,9 @@ public struct Checkpoint<Extra: Codable> {
                 ("extra", "the trainer's state (\(Extra.self))", { fits(Extra.self, $0) }),
             ]
             for (key, expected, check) in fields {
-                if let value = object[key], !check(value) { return "key '\(key)': expected \(expected), found \(value)" }
+                if let value = object[key], !check(value) {
+                    return "key '\(key)': expected \(expected), found \(value)"
+                }
             }
         }
         return describe(error)

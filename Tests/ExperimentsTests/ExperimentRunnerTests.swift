@@ -192,7 +192,8 @@ final class ExperimentRunnerTests: XCTestCase {
         ).run()
         XCTAssertEqual(outcome, .interrupted)
         XCTAssertNil(try Checkpointer.latest(in: folder))
-        XCTAssertEqual(try folder.readMeta().error, "interrupted by signal before the first epoch ended; no checkpoint")
+        XCTAssertEqual(
+            try folder.readMeta().error, "interrupted by signal before the first epoch ended; no checkpoint")
         XCTAssertTrue(
             err.hasSuffix(
                 "interrupted before the first epoch ended; no checkpoint was written ('workbench resume'"

@@ -32,7 +32,8 @@ final class RunFileJSONTests: XCTestCase {
 
     /// Edits the JSON object in `url` (the closure gets and changes the top-level object).
     func edit(_ url: URL, _ change: (inout [String: Any]) -> Void) throws {
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         change(&object)
         try JSONSerialization.data(withJSONObject: object).write(to: url)
     }
@@ -72,32 +73,50 @@ final class RunFileJSONTests: XCTestCase {
                 "key 'status': expected one of running, completed, failed, interrupted, found 'stale'",
                 { $0["status"] = "stale" }
             ),
-            ("key 'durationSeconds': expected a finite number of seconds ≥ 0, found -3.5", {
-                $0["durationSeconds"] = -3.5
-            }),
-            ("key 'durationSeconds': expected a finite number of seconds ≥ 0, found inf", {
-                $0["durationSeconds"] = "inf"
-            }),
+            (
+                "key 'durationSeconds': expected a finite number of seconds ≥ 0, found -3.5",
+                {
+                    $0["durationSeconds"] = -3.5
+                }
+            ),
+            (
+                "key 'durationSeconds': expected a finite number of seconds ≥ 0, found inf",
+                {
+                    $0["durationSeconds"] = "inf"
+                }
+            ),
             (
                 "key 'started': expected an ISO 8601 UTC time such as 2026-12-03T17:01:02Z, found 'yesterday\\n'",
                 { $0["started"] = "yesterday\n" }
             ),
-            ("key 'resumed[1]': expected an ISO 8601 UTC time such as 2026-12-03T17:01:02Z, found 'x'", {
-                $0["resumed"] = ["2026-12-03T17:01:02Z", "x"]
-            }),
-            ("key 'commandLine': expected a list of strings, found 'workbench run'", {
-                $0["commandLine"] = "workbench run"
-            }),
-            ("key 'environment.cores': expected an integer ≥ 0, found 'two'", {
-                var e = $0["environment"] as! [String: Any]
-                e["cores"] = "two"
-                $0["environment"] = e
-            }),
-            ("key 'dataFiles[0].bytes': expected an integer ≥ 0, found -1", {
-                var f = ($0["dataFiles"] as! [[String: Any]])[0]
-                f["bytes"] = -1
-                $0["dataFiles"] = [f]
-            }),
+            (
+                "key 'resumed[1]': expected an ISO 8601 UTC time such as 2026-12-03T17:01:02Z, found 'x'",
+                {
+                    $0["resumed"] = ["2026-12-03T17:01:02Z", "x"]
+                }
+            ),
+            (
+                "key 'commandLine': expected a list of strings, found 'workbench run'",
+                {
+                    $0["commandLine"] = "workbench run"
+                }
+            ),
+            (
+                "key 'environment.cores': expected an integer ≥ 0, found 'two'",
+                {
+                    var e = $0["environment"] as! [String: Any]
+                    e["cores"] = "two"
+                    $0["environment"] = e
+                }
+            ),
+            (
+                "key 'dataFiles[0].bytes': expected an integer ≥ 0, found -1",
+                {
+                    var f = ($0["dataFiles"] as! [[String: Any]])[0]
+                    f["bytes"] = -1
+                    $0["dataFiles"] = [f]
+                }
+            ),
             ("key 'processStart': expected an integer ≥ 0, found -2", { $0["processStart"] = -2 }),
         ]
         for (expected, change) in cases {
@@ -131,7 +150,8 @@ final class RunFileJSONTests: XCTestCase {
         XCTAssertThrowsError(try folder.readMeta()) {
             XCTAssertEqual(
                 "\($0)",
-                "error: \(self.folder.meta.path): key 'seed': expected an integer ≥ 0, found a number out of range")
+                "error: \(self.folder.meta.path): key 'seed': expected an integer ≥ 0, found a number out of range"
+            )
         }
     }
 

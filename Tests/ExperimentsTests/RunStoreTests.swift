@@ -175,7 +175,8 @@ final class RunStoreTests: XCTestCase {
     }
 
     func testProcessStartIsField22OfProcStat() {
-        let line = "4242 (odd) name) (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 50\n"
+        let line =
+            "4242 (odd) name) (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 50\n"
         XCTAssertEqual(ProcessIdentity.startTime(fromStat: line), 987654)
         XCTAssertNil(ProcessIdentity.startTime(fromStat: "4242 (short) S 1"))
         XCTAssertEqual(ProcessIdentity.startTime(of: getpid()), ProcessIdentity.startTime(of: getpid()))
@@ -249,7 +250,8 @@ final class RunFolderCSVTests: XCTestCase {
             to: folder.steps, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try folder.countSteps()) {
             XCTAssertEqual(
-                "\($0)", "error: \(self.folder.steps.path):3:3: column epoch: expected an integer ≥ 1, found '0'")
+                "\($0)",
+                "error: \(self.folder.steps.path):3:3: column epoch: expected an integer ≥ 1, found '0'")
         }
         try "step,epoch,loss,lr\n0,1,zero,0.1\n".write(to: folder.steps, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try folder.countSteps()) {
@@ -262,7 +264,8 @@ final class RunFolderCSVTests: XCTestCase {
         XCTAssertThrowsError(try folder.readParams()) {
             XCTAssertEqual(
                 "\($0)",
-                "error: \(self.folder.params.path): expected header key,value, found key,value\\x1B]0;title\\x07")
+                "error: \(self.folder.params.path): expected header key,value, found key,value\\x1B]0;title\\x07"
+            )
         }
         try "key,value\n,1\n".write(to: folder.params, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try folder.readParams()) {
@@ -293,17 +296,22 @@ final class FoldersTests: XCTestCase {
         XCTAssertTrue(isDirectory.boolValue)
         let file = root.appendingPathComponent("a/file")
         try Data().write(to: file)
-        XCTAssertThrowsError(try Folders.create(file.appendingPathComponent("x/y"), what: "the run store folder")) {
+        XCTAssertThrowsError(
+            try Folders.create(file.appendingPathComponent("x/y"), what: "the run store folder")
+        ) {
             XCTAssertEqual(
                 "\($0)",
-                "error: \(file.path)/x/y: cannot create the run store folder: \(file.path) is a file, not a folder")
+                "error: \(file.path)/x/y: cannot create the run store folder: \(file.path) is a file, not a folder"
+            )
         }
     }
 
     func testNamesTheFolderItMayNotWriteIn() throws {
         try XCTSkipIf(geteuid() == 0, "root may write anywhere")
         chmod(root.path, 0o555)
-        XCTAssertThrowsError(try Folders.create(root.appendingPathComponent("x"), what: "the run store folder")) {
+        XCTAssertThrowsError(
+            try Folders.create(root.appendingPathComponent("x"), what: "the run store folder")
+        ) {
             XCTAssertEqual(
                 "\($0)",
                 "error: \(self.root.path)/x: cannot create the run store folder: cannot make \(self.root.path)/x"

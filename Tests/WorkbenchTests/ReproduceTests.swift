@@ -20,11 +20,13 @@ final class ReproduceTests: TinyExperimentTestCase {
     func keepEpochRows(_ id: String, _ count: Int) throws {
         let url = tiny.store.appendingPathComponent(id).appendingPathComponent("epochs.csv")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-        try (lines.prefix(1 + count).joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        try (lines.prefix(1 + count).joined(separator: "\n") + "\n").write(
+            to: url, atomically: true, encoding: .utf8)
     }
 
     func runCount() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: tiny.store.path).filter { !$0.hasPrefix(".") }.count
+        try FileManager.default.contentsOfDirectory(atPath: tiny.store.path).filter { !$0.hasPrefix(".") }
+            .count
     }
 
     func reproduce(_ id: String) throws -> BuiltBinary.Result {
@@ -43,7 +45,8 @@ final class ReproduceTests: TinyExperimentTestCase {
         let result = try reproduce(id)
         XCTAssertEqual(result.status, 1, result.out)
         XCTAssertTrue(
-            result.err.contains("error: run \(id) is still running (pid \(getpid()) on this host)"), result.err)
+            result.err.contains("error: run \(id) is still running (pid \(getpid()) on this host)"),
+            result.err)
         XCTAssertFalse(result.out.contains("identical"), result.out)
         XCTAssertEqual(try runCount(), 1, "a reproduction was started")
     }
@@ -79,7 +82,8 @@ final class ReproduceTests: TinyExperimentTestCase {
         let result = try reproduce(id)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(
-            result.err.contains("run \(id) is interrupted with no complete epoch recorded: nothing to compare"),
+            result.err.contains(
+                "run \(id) is interrupted with no complete epoch recorded: nothing to compare"),
             result.err)
         XCTAssertEqual(try runCount(), 1)
     }

@@ -13,7 +13,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
     }
 
     func editJSON(_ url: URL, _ change: (inout [String: Any]) -> Void) throws {
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         change(&object)
         try JSONSerialization.data(withJSONObject: object).write(to: url)
     }
@@ -24,7 +25,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
 
     func statusLine(_ id: String) throws -> String {
         let runs = try BuiltBinary.run(["runs", "--store", tiny.store.path])
-        return String(try XCTUnwrap(runs.out.split(separator: "\n").first { $0.contains(id) }, runs.out + runs.err))
+        return String(
+            try XCTUnwrap(runs.out.split(separator: "\n").first { $0.contains(id) }, runs.out + runs.err))
     }
 
     // MARK: stale detection
@@ -68,11 +70,14 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
 
     var stateFile: String { "checkpoint/state.json" }
 
-    func resumeFails(_ id: String, with message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    func resumeFails(_ id: String, with message: String, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
         let before = try Data(contentsOf: folder(id).appendingPathComponent("epochs.csv"))
         let result = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
         XCTAssertEqual(result.status, 1, result.err, file: file, line: line)
-        XCTAssertTrue(result.err.contains(message), "expected '\(message)' in:\n\(result.err)", file: file, line: line)
+        XCTAssertTrue(
+            result.err.contains(message), "expected '\(message)' in:\n\(result.err)", file: file, line: line)
         XCTAssertEqual(try meta(id)["status"] as? String, "interrupted", file: file, line: line)
         XCTAssertEqual(
             try Data(contentsOf: folder(id).appendingPathComponent("epochs.csv")), before,
@@ -100,7 +105,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         let id = try interruptedRun()
         let epochs = folder(id).appendingPathComponent("epochs.csv")
         let lines = try String(contentsOf: epochs, encoding: .utf8).split(separator: "\n")
-        try (lines.dropLast().joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(
+            to: epochs, atomically: true, encoding: .utf8)
         try resumeFails(
             id,
             with: "\(epochs.path): expected rows for epochs 1...2 (the checkpoint in"
@@ -108,7 +114,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         try (lines.joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
         let steps = folder(id).appendingPathComponent("steps.csv")
         let stepLines = try String(contentsOf: steps, encoding: .utf8).split(separator: "\n")
-        try (stepLines.dropLast(3).joined(separator: "\n") + "\n").write(to: steps, atomically: true, encoding: .utf8)
+        try (stepLines.dropLast(3).joined(separator: "\n") + "\n").write(
+            to: steps, atomically: true, encoding: .utf8)
         try resumeFails(id, with: "\(steps.path): expected rows for steps 0...11 (the checkpoint in")
         try (stepLines.joined(separator: "\n") + "\n").replacingOccurrences(of: "\n4,1,", with: "\n4,x,")
             .write(to: steps, atomically: true, encoding: .utf8)
@@ -150,7 +157,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         let negative = try BuiltBinary.run(["runs", "--store", tiny.store.path])
         XCTAssertEqual(negative.status, 1)
         XCTAssertTrue(
-            negative.err.contains("meta.json: key 'durationSeconds': expected a finite number of seconds ≥ 0, found -1"),
+            negative.err.contains(
+                "meta.json: key 'durationSeconds': expected a finite number of seconds ≥ 0, found -1"),
             negative.err)
     }
 
@@ -168,16 +176,19 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         XCTAssertTrue(
             predict.err.contains(
                 "\(weights.path): these weights do not fit the network of"
-                    + " \(folder(id).appendingPathComponent("config.yaml").path): tensor layers.1."), predict.err)
+                    + " \(folder(id).appendingPathComponent("config.yaml").path): tensor layers.1."),
+            predict.err)
         // A checkpoint from another network: resume names the checkpoint folder.
         try editMeta(id) { $0["status"] = "interrupted" }
         let checkpoint = folder(id).appendingPathComponent("checkpoint")
         try FileManager.default.removeItem(at: checkpoint)
-        try FileManager.default.copyItem(at: folder(other).appendingPathComponent("checkpoint"), to: checkpoint)
+        try FileManager.default.copyItem(
+            at: folder(other).appendingPathComponent("checkpoint"), to: checkpoint)
         let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
         XCTAssertEqual(resume.status, 1)
         XCTAssertTrue(
-            resume.err.contains("\(checkpoint.path): the checkpoint's weights do not fit the network"), resume.err)
+            resume.err.contains("\(checkpoint.path): the checkpoint's weights do not fit the network"),
+            resume.err)
     }
 
     // MARK: messages
@@ -185,18 +196,23 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
     func testAFileInTheStorePathIsNamed() throws {
         let file = dir.appendingPathComponent("plain-file")
         try Data("x".utf8).write(to: file)
-        let result = try BuiltBinary.run(["run", try tiny.write(TinyExperiment.basic), "--store", file.path + "/x"])
+        let result = try BuiltBinary.run([
+            "run", try tiny.write(TinyExperiment.basic), "--store", file.path + "/x",
+        ])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(
             result.err.contains(
-                "error: \(file.path)/x: cannot create the run store folder: \(file.path) is a file, not a folder"),
+                "error: \(file.path)/x: cannot create the run store folder: \(file.path) is a file, not a folder"
+            ),
             result.err)
         XCTAssertFalse(result.err.contains("NSCocoaErrorDomain"), result.err)
     }
 
     func testCompareShowsARunNamedTwiceOnce() throws {
         let id = try completedRun()
-        let result = try BuiltBinary.run(["compare", id, folder(id).path, String(id.prefix(20)), "--store", tiny.store.path])
+        let result = try BuiltBinary.run([
+            "compare", id, folder(id).path, String(id.prefix(20)), "--store", tiny.store.path,
+        ])
         XCTAssertEqual(result.status, 0, result.err)
         let lines = result.out.split(separator: "\n")
         XCTAssertEqual(lines.count, 2, result.out)
@@ -211,7 +227,8 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         let compare = try BuiltBinary.run(["compare", "--store", tiny.store.path])
         XCTAssertEqual(compare.status, 0, compare.err)
         XCTAssertTrue(compare.err.contains("no runs in \(tiny.store.path)"), compare.err)
-        XCTAssertTrue(compare.out.hasPrefix("id,name,status,started,duration_s,seed,sweep,epochs,"), compare.out)
+        XCTAssertTrue(
+            compare.out.hasPrefix("id,name,status,started,duration_s,seed,sweep,epochs,"), compare.out)
         XCTAssertEqual(compare.out.split(separator: "\n").count, 1, compare.out)
         let history = try BuiltBinary.run(["compare", "--store", tiny.store.path, "--history"])
         XCTAssertEqual(history.status, 0)

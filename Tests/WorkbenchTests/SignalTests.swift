@@ -4,7 +4,9 @@ import XCTest
 /// Signals while a run is being prepared (a read that blocks) and a second signal during training.
 final class SignalTests: TinyExperimentTestCase {
     func runIDs() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: tiny.store.path)) ?? []).filter { !$0.hasPrefix(".") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: tiny.store.path)) ?? []).filter {
+            !$0.hasPrefix(".")
+        }
     }
 
     /// Waits up to `seconds` for `process` to exit; kills it (and fails) if it does not.
@@ -20,7 +22,8 @@ final class SignalTests: TinyExperimentTestCase {
     func testASignalWhileSetupBlocksOnAFIFOExitsAtOnce() throws {
         let fifo = dir.appendingPathComponent("train-images.fifo")
         XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
-        let yaml = TinyExperiment.basic.replacingOccurrences(of: "images: train-images.idx", with: "images: train-images.fifo")
+        let yaml = TinyExperiment.basic.replacingOccurrences(
+            of: "images: train-images.idx", with: "images: train-images.fifo")
         for signal in [SIGTERM, SIGINT] {
             let (process, out, err) = try BuiltBinary.start(["run", try tiny.write(yaml)])
             usleep(700_000)
@@ -41,7 +44,8 @@ final class SignalTests: TinyExperimentTestCase {
     }
 
     func testASecondSignalRecordsTheRunAsInterruptedNotStale() throws {
-        let file = try tiny.write(RunLifecycleTests.long.replacingOccurrences(of: "epochs: 6", with: "epochs: 40"))
+        let file = try tiny.write(
+            RunLifecycleTests.long.replacingOccurrences(of: "epochs: 6", with: "epochs: 40"))
         let (process, out, err) = try BuiltBinary.start(["run", file])
         let deadline = Date().addingTimeInterval(60)
         var trained = false

@@ -63,7 +63,8 @@ struct ReproduceCommand: Command {
             // Failing the same way after the same epochs reproduces a failed run.
             guard original.status == .failed, original.meta.error == message, difference == nil else {
                 let was =
-                    original.status == .failed ? "; \(original.id) failed with: \(original.meta.error ?? "")" : ""
+                    original.status == .failed
+                    ? "; \(original.id) failed with: \(original.meta.error ?? "")" : ""
                 context.console.print(
                     "\(folder.id) differs from \(original.id): the reproduction failed: \(message)\(was)")
                 return ExitStatus.failure

@@ -45,7 +45,8 @@ struct RunsCommand: Command {
         // Names and ids come from files: control characters are shown escaped, and columns are
         // padded by terminal width (wide characters take two), so every row stays one aligned line.
         table = table.map { $0.map(TerminalText.escaped) }
-        let widths = (0..<table[0].count).map { column in table.map { TerminalText.width($0[column]) }.max()! }
+        let widths = (0..<table[0].count).map { column in table.map { TerminalText.width($0[column]) }.max()!
+        }
         for row in table {
             let line = zip(row, widths).map { TerminalText.padded($0, to: $1) }.joined(separator: "  ")
             context.console.print(String(line.reversed().drop(while: { $0 == " " }).reversed()))

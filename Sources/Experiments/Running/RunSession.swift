@@ -28,7 +28,8 @@ public enum RunSession {
         defer { stop.removeSignalHandlers() }
         // Preparing may block (a data path that is a FIFO, a slow disk): a signal exits at once.
         stop.exitAtOnce { signal in
-            console.error("\nreceived \(signalName(signal)) before the run started: stopping now; nothing was recorded")
+            console.error(
+                "\nreceived \(signalName(signal)) before the run started: stopping now; nothing was recorded")
         }
         let setup = try TrainingSetup.builder(config)
         let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
@@ -80,7 +81,8 @@ public enum RunSession {
         defer { stop.removeSignalHandlers() }
         stop.exitAtOnce { signal in
             console.error(
-                "\nreceived \(signalName(signal)) before the resume started: stopping now; \(folder.id) is unchanged")
+                "\nreceived \(signalName(signal)) before the resume started: stopping now; \(folder.id) is unchanged"
+            )
         }
         if status == .stale {
             // Its end was never recorded: count the killed segment up to the run's last write.
@@ -105,7 +107,8 @@ public enum RunSession {
         stopAtOnce(on: stop, recording: recorder, console: console)
         folder.appendLog(
             "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
-        return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
+        return train(
+            setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
             console: console)
     }
 
@@ -189,7 +192,8 @@ public enum RunSession {
     static func installStop(console: Console) -> StopRequest {
         let stop = StopRequest()
         stop.installSignalHandlers { signal in
-            console.error("\nreceived \(signalName(signal)): stopping after this batch (again to quit at once)")
+            console.error(
+                "\nreceived \(signalName(signal)): stopping after this batch (again to quit at once)")
         }
         return stop
     }

@@ -86,7 +86,8 @@ enum JSON {
                 detail.replaceSubrange(range, with: "at line \(line), column \(column)")
             }
             if detail.hasSuffix(".") { detail.removeLast() }
-            return base + " (" + TerminalText.escaped(detail.prefix(1).lowercased() + detail.dropFirst()) + ")"
+            return base + " (" + TerminalText.escaped(detail.prefix(1).lowercased() + detail.dropFirst())
+                + ")"
         }
     }
 

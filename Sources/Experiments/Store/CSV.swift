@@ -94,7 +94,8 @@ public enum CSV {
             case "\"":
                 guard field.isEmpty, !afterQuote else {
                     throw CLIError.failure(
-                        "\(source):\(line):\(column - 1): stray '\"' inside an unquoted field \(quoted(field))")
+                        "\(source):\(line):\(column - 1): stray '\"' inside an unquoted field \(quoted(field))"
+                    )
                 }
                 inQuotes = true
                 recordHasContent = true

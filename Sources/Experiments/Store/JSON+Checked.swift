@@ -80,7 +80,8 @@ extension KeyedDecodingContainer {
             ? "an integer ≥ \(range.lowerBound)" : "an integer in \(range.lowerBound)...\(range.upperBound)"
         let value =
             required
-            ? try checked(T.self, key, expected: expected) : try checkedIfPresent(T.self, key, expected: expected)
+            ? try checked(T.self, key, expected: expected)
+            : try checkedIfPresent(T.self, key, expected: expected)
         if let value, !range.contains(value) { throw fieldError(key, "expected \(expected), found \(value)") }
         return value
     }
@@ -89,7 +90,9 @@ extension KeyedDecodingContainer {
     func durationIfPresent(_ key: Key) throws -> Double? {
         let expected = "a finite number of seconds ≥ 0"
         guard let value = try checkedIfPresent(Double.self, key, expected: expected) else { return nil }
-        guard value.isFinite, value >= 0 else { throw fieldError(key, "expected \(expected), found \(value)") }
+        guard value.isFinite, value >= 0 else {
+            throw fieldError(key, "expected \(expected), found \(value)")
+        }
         return value
     }
 
@@ -100,7 +103,8 @@ extension KeyedDecodingContainer {
         let expected = "an ISO 8601 UTC time such as 2026-12-03T17:01:02Z"
         let text =
             required
-            ? try checked(String.self, key, expected: expected) : try checkedIfPresent(String.self, key, expected: expected)
+            ? try checked(String.self, key, expected: expected)
+            : try checkedIfPresent(String.self, key, expected: expected)
         if let text, ISO8601.date(text) == nil {
             throw fieldError(key, "expected \(expected), found '\(TerminalText.escaped(text))'")
         }

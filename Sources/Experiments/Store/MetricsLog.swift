@@ -90,10 +90,13 @@ public final class MetricsLog {
                 if name == counter {
                     guard Int(field.text) == first + index else {
                         throw fail(
-                            field, name, "\(first + index) (rows numbered \(first), \(first + 1), ... in order)")
+                            field, name,
+                            "\(first + index) (rows numbered \(first), \(first + 1), ... in order)")
                     }
                 } else if integers.contains(name) {
-                    guard let value = Int(field.text), value >= 1 else { throw fail(field, name, "an integer ≥ 1") }
+                    guard let value = Int(field.text), value >= 1 else {
+                        throw fail(field, name, "an integer ≥ 1")
+                    }
                 } else if !field.text.isEmpty, CSV.number(field.text) == nil {
                     throw fail(field, name, "a number (or nan, inf, -inf; empty if not measured)")
                 }

@@ -42,7 +42,8 @@ public struct RunFolder: Equatable {
         let (header, records) = try MetricsLog.readFields(params)
         guard header == ["key", "value"] else {
             throw CLIError.failure(
-                "\(params.path): expected header key,value, found \(TerminalText.escaped(CSV.record(header)))")
+                "\(params.path): expected header key,value, found \(TerminalText.escaped(CSV.record(header)))"
+            )
         }
         for record in records where record[0].text.isEmpty {
             throw CLIError.failure(
@@ -78,7 +79,8 @@ public struct RunFolder: Equatable {
                 "\(steps.path): expected header \(CSV.record(MetricsLog.stepColumns)),"
                     + " found \(TerminalText.escaped(CSV.record(header)))")
         }
-        try MetricsLog.check(records, header: header, url: steps, counter: "step", first: 0, integers: ["epoch"])
+        try MetricsLog.check(
+            records, header: header, url: steps, counter: "step", first: 0, integers: ["epoch"])
         return records.count
     }
 

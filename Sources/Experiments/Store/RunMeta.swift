@@ -148,7 +148,8 @@ public struct RunMeta: Codable, Equatable {
         guard let status = RunStatus(rawValue: statusText), RunStatus.written.contains(status) else {
             throw c.fieldError(
                 .status,
-                "expected one of \(written.joined(separator: ", ")), found '\(TerminalText.escaped(statusText))'")
+                "expected one of \(written.joined(separator: ", ")), found '\(TerminalText.escaped(statusText))'"
+            )
         }
         self.status = status
         error = try c.checkedIfPresent(String.self, .error, expected: "a string")

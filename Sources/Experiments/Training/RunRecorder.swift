@@ -68,7 +68,8 @@ public final class RunRecorder: TrainingListener, @unchecked Sendable {
             guard !ended else { return nil }
             let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
             // The checkpoint on disk, which may be one epoch ahead of what this listener has heard.
-            let epoch = ((try? Checkpointer.latest(in: folder)) ?? nil)?.state.position.epoch ?? position.epoch
+            let epoch =
+                ((try? Checkpointer.latest(in: folder)) ?? nil)?.state.position.epoch ?? position.epoch
             recorded.status = .interrupted
             recorded.error =
                 epoch == 0
