@@ -8,8 +8,9 @@ import Foundation
 ///   e.g. on a FIFO, and nothing recorded yet), it exits at once with status 130;
 /// - the first one during training asks the run to stop after the current batch (it is then recorded
 ///   as interrupted with its last epoch's checkpoint);
-/// - a second one (or, once `onSecondSignal` is set, two arriving together) runs `onSecondSignal`
-///   (which records the run as interrupted) and exits at once with status 130.
+/// - a second one (or, once `onSecondSignal` is set, two that the dispatch source reports at once)
+///   runs `onSecondSignal` (which records the run as interrupted) and exits at once with status 130.
+///   (The kernel merges signals sent while one is still pending: two sent back to back are one.)
 public final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
