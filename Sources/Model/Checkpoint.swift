@@ -89,7 +89,8 @@ public struct Checkpoint<Extra: Codable> {
         do {
             manifest = try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
-            throw WeightsError(path: manifestPath, "not a valid checkpoint manifest: \(describe(error))")
+            throw WeightsError(
+                path: manifestPath, "not a valid checkpoint manifest: \(describe(error, in: data))")
         }
         guard manifest.format == "workbench-checkpoint", manifest.version == 1 else {
             throw WeightsError(
@@ -127,6 +128,32 @@ public struct Checkpoint<Extra: Codable> {
             return Int(name.dropFirst(prefix.count).dropLast(".safetensors".count))
         }
         return nil
+    }
+
+    /// Foundation reports a value it cannot convert (a step of 1e30 for an Int) as invalid JSON with
+    /// no key: find the key by decoding each field of the parsed object on its own.
+    private static func describe(_ error: Error, in data: Data) -> String {
+        if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        {
+            func fits<T: Decodable>(_ type: T.Type, _ value: Any) -> Bool {
+                guard
+                    let json = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed)
+                else { return false }
+                return (try? JSONDecoder().decode(T.self, from: json)) != nil
+            }
+            let fields: [(String, String, (Any) -> Bool)] = [
+                ("version", "an integer", { fits(Int.self, $0) }),
+                ("generation", "an integer", { fits(Int.self, $0) }),
+                ("extra", "the trainer's state (\(Extra.self))", { fits(Extra.self, $0) }),
+            ]
+            for (key, expected, check) in fields {
+                if let value = object[key], !check(value) {
+                    return "key '\(key)': expected \(expected), found \(value)"
+                }
+            }
+        }
+        return describe(error)
     }
 
     private static func describe(_ error: Error) -> String {

@@ -20,17 +20,37 @@ final class CSVTests: XCTestCase {
             try CSV.parse("a,b\r\n1,\"2\"\r\n3,4", source: "t.csv"), [["a", "b"], ["1", "2"], ["3", "4"]])
     }
 
-    func testMalformedQuotingNamesFileAndLine() {
+    func testMalformedQuotingNamesFileLineAndColumn() {
         XCTAssertThrowsError(try CSV.parse("a,b\n1,\"open\n", source: "t.csv")) {
-            XCTAssertEqual("\($0)", "error: t.csv:3: quoted field not closed before end of file")
+            XCTAssertEqual("\($0)", "error: t.csv:2:3: quoted field not closed before end of file")
         }
         XCTAssertThrowsError(try CSV.parse("a,b\n\"x\"y,2\n", source: "t.csv")) {
             XCTAssertEqual(
-                "\($0)", "error: t.csv:2: expected ',' or line end after a quoted field, found 'y'")
+                "\($0)", "error: t.csv:2:4: expected ',' or line end after a quoted field, found 'y'")
         }
         XCTAssertThrowsError(try CSV.parse("a,b\nx\"y,2\n", source: "t.csv")) {
-            XCTAssertEqual("\($0)", "error: t.csv:2: stray '\"' inside an unquoted field 'x'")
+            XCTAssertEqual("\($0)", "error: t.csv:2:2: stray '\"' inside an unquoted field 'x'")
         }
+    }
+
+    func testErrorsShowControlCharactersEscaped() {
+        XCTAssertThrowsError(try CSV.parse("key,value\na\u{1B}[2J\u{7}\"b,1\n", source: "params.csv")) {
+            XCTAssertEqual(
+                "\($0)", "error: params.csv:2:7: stray '\"' inside an unquoted field 'a\\x1B[2J\\x07'")
+            XCTAssertFalse("\($0)".contains("\u{1B}"))
+        }
+        XCTAssertThrowsError(try CSV.parse("a,b\n\"x\"\u{9B}y\n", source: "t.csv")) {
+            XCTAssertEqual(
+                "\($0)", "error: t.csv:2:4: expected ',' or line end after a quoted field, found '\\x9B'")
+        }
+    }
+
+    func testFieldsKnowWhereTheyStart() throws {
+        let records = try CSV.parseFields("a,bb,c\n\"x\ny\",,zz\n1,\"\"\"q\",3", source: "t.csv")
+        XCTAssertEqual(
+            records.map { $0.map { "\($0.line):\($0.column)" } },
+            [["1:1", "1:3", "1:6"], ["2:1", "3:4", "3:5"], ["4:1", "4:3", "4:9"]])
+        XCTAssertEqual(records[1].map(\.text), ["x\ny", "", "zz"])
     }
 
     func testNonFiniteTokensRoundTrip() {

@@ -178,4 +178,47 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertEqual(meta.status, .failed)
         XCTAssertEqual(meta.error, "weights/final.safetensors: disk full")
     }
+
+    func testInterruptedBeforeTheFirstEpochEndsSaysThereIsNoCheckpoint() throws {
+        let (folder, model, recorder) = try startRun("early", seed: 6)
+        let stop = StopRequest()
+        var err = ""
+        let console = Console(isTerminal: false, out: { _ in }, err: { err += $0 })
+        let outcome = ExperimentRunner(
+            plan: try plan(seed: 6), model: model,
+            listeners: listeners(folder, model, recorder, seed: 6)
+                + [ProgressReporter(console: console, folder: nil), StopAt(step: 2, stop: stop)],
+            stop: stop
+        ).run()
+        XCTAssertEqual(outcome, .interrupted)
+        XCTAssertNil(try Checkpointer.latest(in: folder))
+        XCTAssertEqual(
+            try folder.readMeta().error, "interrupted by signal before the first epoch ended; no checkpoint")
+        XCTAssertTrue(
+            err.hasSuffix(
+                "interrupted before the first epoch ended; no checkpoint was written ('workbench resume'"
+                    + " starts it again from epoch 0)\n"), err)
+    }
+
+    func testStopAtOnceRecordsTheRunAsInterruptedUnlessItsEndIsRecorded() throws {
+        let (folder, model, recorder) = try startRun("once", seed: 2)
+        XCTAssertEqual(
+            ExperimentRunner(
+                plan: try plan(seed: 2, epochs: 1), model: model,
+                listeners: listeners(folder, model, recorder, seed: 2)
+            ).run(), .completed)
+        XCTAssertNil(recorder.stopAtOnce(signal: SIGINT), "the run's end was already recorded")
+        XCTAssertEqual(try folder.readMeta().status, .completed)
+
+        let (other, _, fresh) = try startRun("once", seed: 2)
+        XCTAssertEqual(
+            fresh.stopAtOnce(signal: SIGTERM),
+            "stopped at once by a second SIGTERM before the first epoch ended; no checkpoint")
+        let meta = try other.readMeta()
+        XCTAssertEqual(meta.status, .interrupted)
+        XCTAssertNotNil(meta.ended)
+        // A later end (the main thread finishing) does not overwrite it.
+        try fresh.runDidEnd(.completed, at: TrainingPosition(epoch: 1, step: 8))
+        XCTAssertEqual(try other.readMeta().status, .interrupted)
+    }
 }

@@ -147,4 +147,175 @@ final class RunStoreTests: XCTestCase {
         try folder.writeMeta(meta)
         XCTAssertEqual(try RunRecord(folder: folder).status, .stale)
     }
+
+    func testAReusedPidOrAnotherBootIsStale() throws {
+        let folder = try makeRun("s", params: [], epochs: [], status: .running)
+        let mine = try folder.readMeta()
+        XCTAssertEqual(mine.pid, getpid())
+        XCTAssertNotNil(mine.bootID)
+        let start = try XCTUnwrap(mine.processStart)
+        XCTAssertEqual(try RunRecord(folder: folder).status, .running)
+        func status(_ change: (inout RunMeta) -> Void) throws -> RunStatus {
+            var meta = mine
+            change(&meta)
+            try folder.writeMeta(meta)
+            return try RunRecord(folder: folder).status
+        }
+        // pid 1 always exists, but it is not the process that started this run.
+        XCTAssertEqual(try status { $0.pid = 1 }, .stale)
+        XCTAssertEqual(try status { $0.processStart = start + 1 }, .stale)
+        XCTAssertEqual(try status { $0.bootID = "00000000-0000-0000-0000-000000000000" }, .stale)
+        // A run recorded before the identity was kept is judged by its pid alone.
+        XCTAssertEqual(
+            try status {
+                $0.pid = 1
+                $0.processStart = nil
+                $0.bootID = nil
+            }, .running)
+    }
+
+    func testProcessStartIsField22OfProcStat() {
+        let line =
+            "4242 (odd) name) (x) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 50\n"
+        XCTAssertEqual(ProcessIdentity.startTime(fromStat: line), 987654)
+        XCTAssertNil(ProcessIdentity.startTime(fromStat: "4242 (short) S 1"))
+        XCTAssertEqual(ProcessIdentity.startTime(of: getpid()), ProcessIdentity.startTime(of: getpid()))
+        XCTAssertNotNil(ProcessIdentity.startTime(of: getpid()))
+        XCTAssertNil(ProcessIdentity.startTime(of: Int32.max - 1))
+    }
+}
+
+/// Hand-damaged CSV files of a run folder are errors naming file:line:column, never silent gaps.
+final class RunFolderCSVTests: XCTestCase {
+    var folder: RunFolder!
+
+    override func setUpWithError() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        folder = RunFolder(url: url)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder.url) }
+
+    let header = "epoch,lr,train_loss,train_acc,val_loss,val_acc,test_loss,test_acc,seconds,images_per_s\n"
+
+    func epochsError(_ text: String) -> String {
+        try? text.write(to: folder.epochs, atomically: true, encoding: .utf8)
+        do {
+            _ = try folder.readEpochs()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testEpochsAcceptsNumbersNonFiniteTokensAndEmptyFields() throws {
+        try (header + "1,0.1,2.0,0.5,,,nan,inf,0.1,100\n2,0.1,-inf,0.6,,,1,0.5,0.1,100\n").write(
+            to: folder.epochs, atomically: true, encoding: .utf8)
+        let rows = try folder.readEpochs()
+        XCTAssertEqual(rows.map { $0["epoch"] }, ["1", "2"])
+        XCTAssertEqual(rows[1]["train_loss"], "-inf")
+    }
+
+    func testNonNumericEpochFieldsNameFileLineAndColumn() {
+        let path = folder.epochs.path
+        XCTAssertEqual(
+            epochsError(header + "1,abc,x,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:3: column lr: expected a number (or nan, inf, -inf; empty if not measured),"
+                + " found 'abc'")
+        XCTAssertEqual(
+            epochsError(header + "1,0.1,2.0,0.5,,,1,0.5,0.1,100\n2,0.1,2.0,0.5,,,1,0.5,\u{1B}[2J,100\n"),
+            "error: \(path):3:23: column seconds: expected a number (or nan, inf, -inf; empty if not measured),"
+                + " found '\\x1B[2J'")
+    }
+
+    func testEpochsMustBeNumberedInOrder() {
+        let path = folder.epochs.path
+        XCTAssertEqual(
+            epochsError(header + "x,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:1: column epoch: expected 1 (rows numbered 1, 2, ... in order), found 'x'")
+        XCTAssertEqual(
+            epochsError(header + "1,0.1,2.0,0.5,,,1,0.5,0.1,100\n3,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):3:1: column epoch: expected 2 (rows numbered 1, 2, ... in order), found '3'")
+        XCTAssertEqual(
+            epochsError(header + "-5,0.1,2.0,0.5,,,1,0.5,0.1,100\n"),
+            "error: \(path):2:1: column epoch: expected 1 (rows numbered 1, 2, ... in order), found '-5'")
+    }
+
+    func testStepsAreCheckedToo() throws {
+        try "step,epoch,loss,lr\n0,1,0.5,0.1\n1,1,0.4,0.1\n".write(
+            to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try folder.countSteps(), 2)
+        try "step,epoch,loss,lr\n0,1,0.5,0.1\n1,0,0.4,0.1\n".write(
+            to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.countSteps()) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(self.folder.steps.path):3:3: column epoch: expected an integer ≥ 1, found '0'")
+        }
+        try "step,epoch,loss,lr\n0,1,zero,0.1\n".write(to: folder.steps, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.countSteps()) {
+            XCTAssertTrue("\($0)".contains("steps.csv:2:5: column loss: expected a number"), "\($0)")
+        }
+    }
+
+    func testParamsErrorsShowControlBytesEscaped() throws {
+        try "key,value\u{1B}]0;title\u{7}\n".write(to: folder.params, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.readParams()) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(self.folder.params.path): expected header key,value, found key,value\\x1B]0;title\\x07"
+            )
+        }
+        try "key,value\n,1\n".write(to: folder.params, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try folder.readParams()) {
+            XCTAssertTrue("\($0)".contains("params.csv:2:1: expected a key"), "\($0)")
+        }
+    }
+}
+
+final class FoldersTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("folders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        chmod(root.path, 0o755)
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func testCreatesParentsAndNamesWhatIsInTheWay() throws {
+        let deep = root.appendingPathComponent("a/b/c")
+        try Folders.create(deep, what: "the run store folder")
+        try Folders.create(deep, what: "the run store folder")  // existing: fine
+        var isDirectory: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: deep.path, isDirectory: &isDirectory))
+        XCTAssertTrue(isDirectory.boolValue)
+        let file = root.appendingPathComponent("a/file")
+        try Data().write(to: file)
+        XCTAssertThrowsError(
+            try Folders.create(file.appendingPathComponent("x/y"), what: "the run store folder")
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(file.path)/x/y: cannot create the run store folder: \(file.path) is a file, not a folder"
+            )
+        }
+    }
+
+    func testNamesTheFolderItMayNotWriteIn() throws {
+        try XCTSkipIf(geteuid() == 0, "root may write anywhere")
+        chmod(root.path, 0o555)
+        XCTAssertThrowsError(
+            try Folders.create(root.appendingPathComponent("x"), what: "the run store folder")
+        ) {
+            XCTAssertEqual(
+                "\($0)",
+                "error: \(self.root.path)/x: cannot create the run store folder: cannot make \(self.root.path)/x"
+                    + " in \(self.root.path): Permission denied")
+        }
+    }
 }

@@ -122,6 +122,14 @@ final class CheckpointTests: XCTestCase {
             toFile: manifest, atomically: true,
             encoding: .utf8)
         assertLoadFails("must be a plain name inside the folder")
+        // Valid JSON whose number does not fit the field: the key is named, not "invalid JSON".
+        try good.replacingOccurrences(of: "\"extra\" : 1", with: "\"extra\" : 1e30").write(
+            toFile: manifest, atomically: true, encoding: .utf8)
+        assertLoadFails(
+            "not a valid checkpoint manifest: key 'extra': expected the trainer's state (Int), found 1e+30")
+        try good.replacingOccurrences(of: "\"generation\" : 1", with: "\"generation\" : -1.5").write(
+            toFile: manifest, atomically: true, encoding: .utf8)
+        assertLoadFails("key 'generation': expected an integer, found -1.5")
         try good.write(toFile: manifest, atomically: true, encoding: .utf8)
 
         var foreign = optimizer

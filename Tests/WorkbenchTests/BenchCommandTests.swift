@@ -92,6 +92,9 @@ final class BenchCommandTests: XCTestCase {
         let help = try BuiltBinary.run(["bench", "--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.out.contains("--threads"), help.out)
+        // The PyTorch script is not shipped: the help says where it comes in, not a path beside the repo.
+        XCTAssertFalse(help.out.contains("../shared"), help.out)
+        XCTAssertTrue(help.out.contains("scripts/bench-vs-pytorch runs it, given with --baseline"), help.out)
     }
 
     // MARK: - bench --experiment

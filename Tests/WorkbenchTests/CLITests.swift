@@ -65,4 +65,39 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(result.out, "", "\(arguments) wrote to stdout")
         }
     }
+
+    func testHelpNamesACommandOrGroup() throws {
+        for words in [["help", "run"], ["--help", "run"], ["-h", "run"]] {
+            let result = try BuiltBinary.run(words)
+            XCTAssertEqual(result.status, 0, "\(words): \(result.err)")
+            XCTAssertTrue(result.out.hasPrefix("Train an experiment and record it as a run.\n"), result.out)
+            XCTAssertTrue(result.out.contains("USAGE: workbench run EXP.yaml"), result.out)
+        }
+        let inspect = try BuiltBinary.run(["help", "data", "inspect"])
+        XCTAssertEqual(inspect.status, 0, inspect.err)
+        XCTAssertTrue(inspect.out.contains("USAGE: workbench data inspect PATH"), inspect.out)
+        XCTAssertEqual(try BuiltBinary.run(["help"]).out, try BuiltBinary.run(["--help"]).out)
+        for words in [["--help", "extra"], ["-h", "extra"], ["help", "compre"]] {
+            let result = try BuiltBinary.run(words)
+            XCTAssertEqual(result.status, 64, "\(words): \(result.err)")
+            XCTAssertTrue(result.err.contains("error: no help for '\(words[1])': not a command"), result.err)
+            XCTAssertFalse(result.err.contains("unknown command '-"), result.err)
+            XCTAssertEqual(result.out, "")
+        }
+        XCTAssertTrue(try BuiltBinary.run(["help", "compre"]).err.contains("(did you mean 'compare'?)"))
+    }
+
+    func testAGroupWithoutSubcommandShowsOnlyItsSubcommands() throws {
+        let bare = try BuiltBinary.run(["data"])
+        XCTAssertEqual(bare.status, 64)
+        let help = try BuiltBinary.run(["help", "data"])
+        XCTAssertEqual(help.status, 0, help.err)
+        for text in [bare.err, help.out] {
+            XCTAssertTrue(text.contains("USAGE: workbench data <command> [options]"), text)
+            XCTAssertTrue(text.contains("  inspect ") && text.contains("  export-png "), text)
+            XCTAssertFalse(text.contains("  run ") || text.contains("--version"), text)
+            XCTAssertFalse(text.contains("train LeNet-style networks"), text)
+        }
+        XCTAssertEqual(help.out, try BuiltBinary.run(["data", "--help"]).out)
+    }
 }

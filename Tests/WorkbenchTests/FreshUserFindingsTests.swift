@@ -96,6 +96,9 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.out.contains("--store"), help.out)
         XCTAssertFalse(help.out.contains("sweep-id"), help.out)
+        // It no longer claims every error exits 1 with nothing created.
+        XCTAssertFalse(help.out.contains("on any error nothing is created"), help.out)
+        XCTAssertTrue(help.out.contains("a usage\nerror exits 64") || help.out.contains("a usage error exits 64"), help.out)
     }
 
     // MARK: unreadable run folders

@@ -139,4 +139,39 @@ final class StoreCommandsTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("no run 'zz' in store"), missing.err)
     }
+
+    func testRunsTableEscapesControlCharactersAndAlignsWideNames() throws {
+        let epochs = header + "1,0.1,2.0,0.5,,,1.5,0.25,0.1,100\n"
+        try writeRun(
+            "20261203T170102Z-a-0001", name: "two\nlines\tand\u{1B}[31mred", params: "key,value\n",
+            epochs: epochs)
+        try writeRun("20261203T170103Z-b-0002", name: "日本語のモデル", params: "key,value\n", epochs: epochs)
+        try writeRun("20261203T170104Z-c-0003", name: "cafe\u{301}", params: "key,value\n", epochs: epochs)
+        let result = try BuiltBinary.run(["runs", "--store", store.path])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = result.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(
+            String.init)
+        XCTAssertEqual(lines.count, 4, result.out)
+        XCTAssertFalse(result.out.contains("\u{1B}") || result.out.contains("\t"), result.out)
+        XCTAssertTrue(lines[1].contains("two\\nlines\\tand\\x1B[31mred"), lines[1])
+        // STATUS starts at the same terminal column on every line.
+        func statusColumn(_ line: String) -> Int? {
+            guard let range = line.range(of: line.hasPrefix("ID") ? "STATUS" : "completed") else {
+                return nil
+            }
+            return TerminalWidth.of(String(line[..<range.lowerBound]))
+        }
+        let columns = lines.map(statusColumn)
+        XCTAssertEqual(Set(columns).count, 1, "\(columns)\n\(result.out)")
+    }
+}
+
+/// Terminal columns as a test sees them (two for CJK ideographs and kana, none for combining marks).
+enum TerminalWidth {
+    static func of(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { total, scalar in
+            if scalar.properties.generalCategory == .nonspacingMark { return total }
+            return total + ((0x3040...0x9FFF).contains(scalar.value) ? 2 : 1)
+        }
+    }
 }

@@ -5,9 +5,9 @@ import WorkbenchModel
 import WorkbenchRandom
 
 /// Training and inference throughput of a reference model on an MNIST-style IDX dataset, measured
-/// the way `../shared/bench/pytorch_baseline.py` measures PyTorch: SGD (lr 0.05, momentum 0.9),
-/// softmax cross-entropy, inputs scaled to [0, 1] without normalisation, a fresh shuffle per epoch,
-/// then the test set in batches of 1000.
+/// the way the PyTorch baseline script (not in this repository; see `scripts/bench-vs-pytorch`)
+/// measures PyTorch: SGD (lr 0.05, momentum 0.9), softmax cross-entropy, inputs scaled to [0, 1]
+/// without normalisation, a fresh shuffle per epoch, then the test set in batches of 1000.
 ///
 /// The images stay in memory as the file's bytes; each batch is gathered and scaled into one reused
 /// buffer, so the only large allocations are the two IDX arrays.

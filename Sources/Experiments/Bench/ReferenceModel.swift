@@ -1,7 +1,8 @@
 import WorkbenchModel
 
-/// The two reference models of the PyTorch comparison, layer for layer as
-/// `../shared/bench/pytorch_baseline.py` defines them (28×28 grey input, 10 classes), as a table.
+/// The two reference models of the PyTorch comparison, layer for layer as the PyTorch baseline
+/// script (not in this repository; see `scripts/bench-vs-pytorch`) defines them (28×28 grey input,
+/// 10 classes), as a table.
 ///
 /// | name           | layers                                                                         |
 /// | -------------- | ------------------------------------------------------------------------------ |

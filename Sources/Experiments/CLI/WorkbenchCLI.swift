@@ -24,12 +24,19 @@ public enum WorkbenchCLI {
         workbench: train LeNet-style networks and record exactly what ran.
         """
 
-    /// The text of `workbench --help` (or of a command group such as `workbench data --help`).
+    /// The command groups (commands named by two words), with a one-line abstract each.
+    static let groups: [String: String] = [
+        "data": "Look inside data files (IDX, PNG, image folders) and convert IDX to PNG."
+    ]
+
+    /// The text of `workbench --help`, or of a command group such as `workbench data --help` (its
+    /// subcommands only).
     static func help(group: [String]) -> String {
         let rows = commands.filter { Array($0.path.prefix(group.count)) == group }
+        let prefix = group.isEmpty ? "" : group.joined(separator: " ") + " "
         var lines = [
-            overview, "",
-            "USAGE: workbench \(group.isEmpty ? "" : group.joined(separator: " ") + " ")<command> [options]",
+            group.isEmpty ? overview : "workbench \(prefix)— " + (groups[group[0]] ?? ""), "",
+            "USAGE: workbench \(prefix)<command> [options]",
             "", "COMMANDS:",
         ]
         for row in rows {
@@ -37,25 +44,55 @@ public enum WorkbenchCLI {
                 CommandSpec.row(
                     row.path.dropFirst(group.count).joined(separator: " "), row.type.spec.abstract))
         }
-        lines += [
-            "", "OPTIONS:", CommandSpec.row("--version", "Print the workbench version and exit."),
-            CommandSpec.row("-h, --help", "Show this help; 'workbench <command> --help' for a command."),
-        ]
+        lines += ["", "OPTIONS:"]
+        if group.isEmpty {
+            lines.append(CommandSpec.row("--version", "Print the workbench version and exit."))
+        }
+        lines.append(
+            CommandSpec.row(
+                "-h, --help",
+                "Show this help; 'workbench \(prefix)<command> --help' (or 'workbench help \(prefix)<command>')"
+                    + " for a command."))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `workbench help [COMMAND]`, `workbench --help [COMMAND]`, `workbench -h [COMMAND]`: the help of
+    /// the whole tool, of a command group or of one command; an unknown topic is a usage error.
+    static func helpCommand(_ topic: [String], console: Console) -> Int32 {
+        if topic.isEmpty {
+            console.write(help(group: []))
+            return ExitStatus.success
+        }
+        if let command = commands.first(where: { $0.path == topic }) {
+            console.write(command.type.spec.help)
+            return ExitStatus.success
+        }
+        if topic.count == 1, groups[topic[0]] != nil {
+            console.write(help(group: topic))
+            return ExitStatus.success
+        }
+        let names = commands.map { $0.path.joined(separator: " ") } + groups.keys.sorted()
+        var message = "no help for '\(topic.joined(separator: " "))': not a command"
+        if let guess = closestMatch(to: topic.joined(separator: " "), in: names) {
+            message += " (did you mean '\(guess)'?)"
+        }
+        console.error(
+            "error: \(message)\nusage: workbench help [COMMAND]  (commands: "
+                + commands.map { $0.path.joined(separator: " ") }.joined(separator: ", ") + ")")
+        return ExitStatus.usage
     }
 
     /// Runs the command line `arguments` (including the program name) and returns the exit status.
     public static func main(_ arguments: [String], console: Console = .standard()) -> Int32 {
         let words = Array(arguments.dropFirst())
         let executable = arguments.first.map(resolveExecutable) ?? "workbench"
-        if words.isEmpty || words == ["--help"] || words == ["-h"] || words == ["help"] {
-            if words.isEmpty {
-                console.error(
-                    "error: no command given\nusage: workbench <command> [options]  (see 'workbench --help')")
-                return ExitStatus.usage
-            }
-            console.write(help(group: []))
-            return ExitStatus.success
+        if words.isEmpty {
+            console.error(
+                "error: no command given\nusage: workbench <command> [options]  (see 'workbench --help')")
+            return ExitStatus.usage
+        }
+        if ["--help", "-h", "help"].contains(words[0]) {
+            return helpCommand(Array(words.dropFirst()), console: console)
         }
         if words.first == "--version" {
             guard words.count == 1 else {
@@ -74,7 +111,7 @@ public enum WorkbenchCLI {
                 let rest = words.dropFirst()
                 if rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
                     if rest.isEmpty {
-                        console.error(
+                        console.errorRaw(
                             "error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
                                 + help(group: [words[0]]))
                         return ExitStatus.usage
@@ -91,7 +128,7 @@ public enum WorkbenchCLI {
                 return ExitStatus.usage
             }
             var message = "unknown command '\(words[0])'"
-            let names = commands.map { $0.path[0] } + ["--help", "--version"]
+            let names = commands.map { $0.path[0] } + ["help", "--help", "--version"]
             if let guess = closestMatch(to: words[0], in: names) { message += " (did you mean '\(guess)'?)" }
             console.error("error: \(message)\nusage: workbench <command> [options]  (see 'workbench --help')")
             return ExitStatus.usage

@@ -2,7 +2,8 @@ import Foundation
 import WorkbenchModel
 
 /// `workbench bench --model lenet5|convnet-wide`: training and inference throughput against a
-/// measured GEMM ceiling, comparable with `../shared/bench/pytorch_baseline.py`.
+/// measured GEMM ceiling, comparable with a PyTorch baseline script (not part of this repository:
+/// `scripts/bench-vs-pytorch --baseline PATH` runs it beside this command).
 /// `workbench bench --experiment EXP.yaml`: an experiment's own data stream against its training
 /// (`ExperimentBenchmark`; see `BenchCommand+Experiment.swift`).
 struct BenchCommand: Command {
@@ -22,10 +23,12 @@ struct BenchCommand: Command {
             .init("json", .flag, "Print one JSON line instead of the table."),
         ],
         discussion: """
-            Without --experiment, trains the reference model exactly as ../shared/bench/pytorch_baseline.py
-            does (SGD lr 0.05 momentum 0.9, cross-entropy, inputs scaled to [0, 1], no normalisation, a seeded
-            shuffle, lecun_uniform weights and zero biases), then classifies the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and
-            training as 3× the forward FLOPs of the network summary. The GEMM ceiling is measured right before:
+            Without --experiment, trains the reference model as the PyTorch baseline script does (a script
+            that is not part of this repository; scripts/bench-vs-pytorch runs it, given with --baseline
+            PATH, beside this command): SGD lr 0.05 momentum 0.9, cross-entropy, inputs scaled to [0, 1],
+            no normalisation, a seeded shuffle, lecun_uniform weights and zero biases; then it classifies
+            the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and training as 3× the
+            forward FLOPs of the network summary. The GEMM ceiling is measured right before:
             THREADS concurrent single-threaded 768×768 cblas_sgemm products, best of 5 - the same way the
             trainer uses BLAS. "train CPU" is the process CPU time spent training: images per CPU-second
             vary far less with machine load than images/s, and CPU/wall shows how many threads really ran

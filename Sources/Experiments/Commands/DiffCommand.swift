@@ -14,7 +14,7 @@ struct DiffCommand: Command {
         let a = try RunRecord(folder: store.resolve(context.arguments.positionals[0]))
         let b = try RunRecord(folder: store.resolve(context.arguments.positionals[1]))
         let differences = RunComparison.differences(a, b)
-        context.console.print("--- \(a.id)\n+++ \(b.id)")
+        context.console.print("--- \(TerminalText.escaped(a.id))\n+++ \(TerminalText.escaped(b.id))")
         if differences.isEmpty {
             context.console.print("no differences")
             return ExitStatus.success
@@ -25,9 +25,10 @@ struct DiffCommand: Command {
                 section = d.section
                 context.console.print("\(section):")
             }
-            let left = d.left.isEmpty ? "(absent)" : d.left
-            let right = d.right.isEmpty ? "(absent)" : d.right
-            context.console.print("  \(d.key): \(left) -> \(right)")
+            // Values come from the runs' files: control characters are shown escaped.
+            let left = d.left.isEmpty ? "(absent)" : TerminalText.escaped(d.left)
+            let right = d.right.isEmpty ? "(absent)" : TerminalText.escaped(d.right)
+            context.console.print("  \(TerminalText.escaped(d.key)): \(left) -> \(right)")
         }
         return ExitStatus.success
     }

@@ -45,7 +45,12 @@ struct PredictCommand: Command {
                 throw CLIError.failure(
                     "\(folder.weights.path): no \(candidates.joined(separator: " or ")).safetensors")
             }
-            try network.load(Safetensors.read(from: url.path).tensors)
+            do {
+                try network.load(Safetensors.read(from: url.path).tensors)
+            } catch let error as ModelError {
+                throw CLIError.failure(
+                    "\(url.path): these weights do not fit the network of \(folder.config.path): \(error)")
+            }
             let normalization = config.makeNormalization()
             let shape = network.inputShape
             var pixels: [Float] = []

@@ -12,6 +12,13 @@ struct ReproduceCommand: Command {
             compared with the original's, all columns but seconds and images_per_s. Prints 'identical' or
             the first differing epoch and values. Warns when the workbench version or commit, or a data
             file's checksum, differs.
+
+            A run that is still running is refused (reproduce it once it has ended). Of an interrupted,
+            stale or failed run only its complete epochs (the rows of its epochs.csv) are compared with the
+            same epochs of the new run, and the output says so; a run with none is refused. A reproduction
+            that fails is a difference (exit 1) unless the original failed with the same error after the
+            same epochs, which is what reproducing it means. Exit status: 0 when every recorded epoch
+            matches, 1 otherwise, 130 when the reproduction is interrupted.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -19,12 +26,73 @@ struct ReproduceCommand: Command {
     func run() throws -> Int32 {
         let store = RunStore.chosen(context.arguments.value("store"), besides: URL(fileURLWithPath: "."))
         let original = try RunRecord(folder: store.resolve(context.arguments.positionals[0]))
+        if original.status == .running {
+            throw CLIError.failure(
+                "run \(original.id) is still running (pid \(original.meta.pid) on this host): reproduce it once"
+                    + " it has ended")
+        }
+        if original.status != .completed, original.epochs.isEmpty {
+            throw CLIError.failure(
+                "run \(original.id) is \(original.status.rawValue) with no complete epoch recorded: nothing to"
+                    + " compare (resume it first)")
+        }
         let config: ExperimentConfig
         do {
             config = try ExperimentConfig.load(file: original.folder.config.path)
         } catch {
             throw CLIError.failure("\(error)")
         }
+        warnAboutEnvironment(of: original)
+        let runStore = RunStore(root: original.folder.url.deletingLastPathComponent())
+        let origin = RunSession.Origin(commandLine: context.commandLine, reproduces: original.id)
+        let (folder, outcome) = try RunSession.start(
+            config, store: runStore, origin: origin, console: context.console)
+        for warning in RunSession.dataChanges(
+            from: original.meta.dataFiles, to: try folder.readMeta().dataFiles)
+        {
+            context.console.error("warning: \(warning)")
+        }
+        var mine = try folder.readEpochs()
+        let partial = original.status != .completed
+        if partial { mine = Array(mine.prefix(original.epochs.count)) }
+        let difference = CurveComparison.firstDifference(original.epochs, mine)
+        switch outcome {
+        case .interrupted:
+            throw CLIError.interrupted("reproduction \(folder.id) was interrupted; nothing was compared")
+        case .failed(let message):
+            // Failing the same way after the same epochs reproduces a failed run.
+            guard original.status == .failed, original.meta.error == message, difference == nil else {
+                let was =
+                    original.status == .failed
+                    ? "; \(original.id) failed with: \(original.meta.error ?? "")" : ""
+                context.console.print(
+                    "\(folder.id) differs from \(original.id): the reproduction failed: \(message)\(was)")
+                return ExitStatus.failure
+            }
+            context.console.print(
+                "identical: \(folder.id) reproduces \(original.id) (\(mine.count) complete"
+                    + " epoch\(mine.count == 1 ? "" : "s"), then the same failure: \(message))")
+            return ExitStatus.success
+        case .completed:
+            break
+        }
+        if let difference {
+            context.console.print("\(folder.id) differs from \(original.id): \(difference)")
+            return ExitStatus.failure
+        }
+        if partial {
+            context.console.print(
+                "identical: \(folder.id) reproduces the \(mine.count) complete epoch\(mine.count == 1 ? "" : "s")"
+                    + " recorded by \(original.id) (\(original.status.rawValue) after \(mine.count) of"
+                    + " \(config.training.epochs) epochs; only those were compared)")
+        } else {
+            context.console.print("identical: \(folder.id) reproduces \(original.id) (\(mine.count) epochs)")
+        }
+        return ExitStatus.success
+    }
+
+    /// Warns when the recorded workbench version, commit or OpenBLAS kernel differs from this one.
+    private func warnAboutEnvironment(of original: RunRecord) {
         let current = RunEnvironment.current(threads: original.meta.environment.threads)
         let recorded = original.meta.environment
         if recorded.workbenchVersion != current.workbenchVersion {
@@ -42,30 +110,5 @@ struct ReproduceCommand: Command {
                 "warning: \(original.id) ran with the OpenBLAS \(core) kernel, this process uses"
                     + " \(current.blasCore ?? "unknown"): results can differ in the last bits")
         }
-        let runStore = RunStore(root: original.folder.url.deletingLastPathComponent())
-        let origin = RunSession.Origin(commandLine: context.commandLine, reproduces: original.id)
-        let (folder, outcome) = try RunSession.start(
-            config, store: runStore, origin: origin, console: context.console)
-        guard outcome == .completed else {
-            throw CLIError.failure("reproduction \(folder.id) did not complete: \(outcome)")
-        }
-        for warning in RunSession.dataChanges(
-            from: original.meta.dataFiles, to: try folder.readMeta().dataFiles)
-        {
-            context.console.error("warning: \(warning)")
-        }
-        var mine = try folder.readEpochs()
-        if original.status != .completed {
-            context.console.error(
-                "note: \(original.id) is \(original.status.rawValue); comparing its"
-                    + " \(original.epochs.count) recorded epochs")
-            mine = Array(mine.prefix(original.epochs.count))
-        }
-        if let difference = CurveComparison.firstDifference(original.epochs, mine) {
-            context.console.print("\(folder.id) differs from \(original.id): \(difference)")
-            return ExitStatus.failure
-        }
-        context.console.print("identical: \(folder.id) reproduces \(original.id) (\(mine.count) epochs)")
-        return ExitStatus.success
     }
 }

@@ -19,10 +19,13 @@ struct RunCommand: Command {
                 "Tag the run as a child of sweep ID (internal: used by 'workbench sweep').", hidden: true),
         ],
         discussion: """
-            The whole config is checked before anything starts: on any error nothing is created and the exit
-            status is 1. Exit status: 0 completed, 1 failed, 130 interrupted (SIGINT/SIGTERM stop after the
-            current batch; the run keeps its last epoch's checkpoint for 'workbench resume'; a second signal
-            quits at once).
+            The config, the data and the network's shapes are all checked before anything is created: a usage
+            error exits 64 and a config, data or shape error exits 1, both leaving no run folder. Once training
+            has started the run folder stays, and a failure is recorded in it (status failed, exit 1).
+            Exit status: 0 completed, 1 failed, 64 usage error, 130 interrupted (SIGINT/SIGTERM stop after the
+            current batch and the run keeps its last epoch's checkpoint for 'workbench resume'; a second signal
+            records it as interrupted and quits at once; a signal before training starts quits at once, with
+            nothing recorded).
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }

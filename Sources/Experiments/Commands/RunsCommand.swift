@@ -7,7 +7,8 @@ struct RunsCommand: Command {
         options: [.init("store", .value(placeholder: "DIR"), "Run store folder (default: ./runs).")],
         discussion: """
             A run recorded as running whose process is gone is shown as 'stale'. A run folder whose files
-            cannot be read is reported on stderr and skipped (exit status 1).
+            cannot be read is reported on stderr and skipped (exit status 1). An empty store says so on
+            stderr and exits 0.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -27,7 +28,8 @@ struct RunsCommand: Command {
             do {
                 record = try RunRecord(folder: folder)
             } catch {
-                context.console.error("error: skipping \(folder.id): \(Self.message(error))")
+                context.console.error(
+                    "error: skipping \(TerminalText.escaped(folder.id)): \(Self.message(error))")
                 unreadable += 1
                 continue
             }
@@ -40,11 +42,14 @@ struct RunsCommand: Command {
                 RunRecord.formatDuration(record.durationSeconds), String(s.epochs), final, best,
             ])
         }
-        let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max()! }
+        // Names and ids come from files: control characters are shown escaped, and columns are
+        // padded by terminal width (wide characters take two), so every row stays one aligned line.
+        table = table.map { $0.map(TerminalText.escaped) }
+        let widths = (0..<table[0].count).map { column in table.map { TerminalText.width($0[column]) }.max()!
+        }
         for row in table {
-            let line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(
-                separator: "  ")
-            context.console.print(line.trimmingCharacters(in: .whitespaces))
+            let line = zip(row, widths).map { TerminalText.padded($0, to: $1) }.joined(separator: "  ")
+            context.console.print(String(line.reversed().drop(while: { $0 == " " }).reversed()))
         }
         return unreadable == 0 ? ExitStatus.success : ExitStatus.failure
     }

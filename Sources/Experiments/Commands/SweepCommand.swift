@@ -38,7 +38,7 @@ struct SweepCommand: Command {
             context.arguments.value("store"), besides: file.deletingLastPathComponent())
         let sweepID = "sweep-" + RunID.make(name: config.name)
         let folder = store.root.appendingPathComponent(".sweeps/\(sweepID)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Folders.create(folder, what: "the sweep's folder")
         let configs = try children.enumerated().map { index, child -> URL in
             let url = folder.appendingPathComponent("child-\(index + 1).yaml")
             try AtomicFile.write(child.resolvedYAML, to: url)

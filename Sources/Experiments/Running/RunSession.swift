@@ -26,14 +26,16 @@ public enum RunSession {
     ) throws -> (RunFolder, RunOutcome) {
         let stop = installStop(console: console)
         defer { stop.removeSignalHandlers() }
-        let notStarted = CLIError.interrupted("stopped before the run started; nothing was recorded")
-        let setup = try TrainingSetup.builder(config)
-        if stop.isRequested { throw notStarted }
-        let checksums = try setup.dataFiles.map { key, path -> DataFileChecksum in
-            if stop.isRequested { throw notStarted }
-            return try DataFileChecksum.of(key: key, path: path)
+        // Preparing may block (a data path that is a FIFO, a slow disk): a signal exits at once.
+        stop.exitAtOnce { signal in
+            console.error(
+                "\nreceived \(signalName(signal)) before the run started: stopping now; nothing was recorded")
         }
-        if stop.isRequested { throw notStarted }
+        let setup = try TrainingSetup.builder(config)
+        let checksums = try setup.dataFiles.map { try DataFileChecksum.of(key: $0.key, path: $0.path) }
+        if stop.stopCooperatively() {
+            throw CLIError.interrupted("stopped before the run started; nothing was recorded")
+        }
         let folder = try store.createRun(name: config.name)
         var meta = RunMeta(
             id: folder.id, name: config.name, status: .running, started: Date(), seed: config.seed,
@@ -46,6 +48,7 @@ public enum RunSession {
                 config.sweepValues.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         }
         let recorder = try RunRecorder(folder: folder, meta: meta)
+        stopAtOnce(on: stop, recording: recorder, console: console)
         do {
             try AtomicFile.write(config.resolvedYAML, to: folder.config)
             try folder.writeParams(config.flattened())
@@ -76,6 +79,11 @@ public enum RunSession {
         }
         let stop = installStop(console: console)
         defer { stop.removeSignalHandlers() }
+        stop.exitAtOnce { signal in
+            console.error(
+                "\nreceived \(signalName(signal)) before the resume started: stopping now; \(folder.id) is unchanged"
+            )
+        }
         if status == .stale {
             // Its end was never recorded: count the killed segment up to the run's last write.
             meta.durationSeconds = RunRecord.duration(meta, status: .stale, folder: folder)
@@ -86,33 +94,83 @@ public enum RunSession {
         for warning in dataChanges(from: meta.dataFiles, to: checksums) {
             console.error("warning: \(warning)")
         }
-        var position = TrainingPosition.beginning
-        if let (state, url) = try Checkpointer.latest(in: folder) {
-            guard state.seed == config.seed else {
-                throw CLIError.failure(
-                    "\(url.path): checkpoint seed \(state.seed) does not match config seed \(config.seed)")
-            }
-            try setup.model.loadTrainingState(from: url)
-            position = state.position
-        } else {
-            // (A kill between an epoch's row and its checkpoint leaves this too: restarting is safe,
-            // epochs.csv and steps.csv are cut back to the start.)
-            let recorded = try folder.readEpochs().count
-            console.error(
-                "warning: \(folder.checkpoint.path): no checkpoint to resume from (missing or empty); "
-                    + (recorded == 0
-                        ? "starting again from epoch 0"
-                        : "discarding the \(recorded) recorded epoch\(recorded == 1 ? "" : "s") and"
-                            + " starting again from epoch 0"))
-        }
+        let position = try checkedPosition(of: folder, config: config, setup: setup, console: console)
+        // commandLine stays the one that started the run; each resume adds its own.
+        let earlier = meta.resumeCommandLines ?? Array(repeating: [], count: meta.resumed?.count ?? 0)
+        meta.resumeCommandLines = earlier + [commandLine]
         meta.resumed = (meta.resumed ?? []) + [ISO8601.string(Date())]
-        meta.pid = getpid()
-        meta.commandLine = commandLine
+        meta.claimForThisProcess()
+        if stop.stopCooperatively() {
+            throw CLIError.interrupted("stopped before the resume started; \(folder.id) is unchanged")
+        }
         let recorder = try RunRecorder(folder: folder, meta: meta)
+        stopAtOnce(on: stop, recording: recorder, console: console)
         folder.appendLog(
             "resume \(folder.id) from epoch \(position.epoch): \(commandLine.joined(separator: " "))")
-        return train(setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
+        return train(
+            setup, folder: folder, recorder: recorder, seed: config.seed, from: position, stop: stop,
             console: console)
+    }
+
+    /// Where `resume` continues `folder`: its checkpoint's position after checking it against the
+    /// run's config and logs (an epoch within 0...training.epochs, the step that many epochs of
+    /// batches make, epochs.csv and steps.csv rows up to it, the same seed), with the weights and
+    /// optimizer state loaded into `setup.model`; the beginning when there is no checkpoint. A
+    /// hand-damaged folder is an error naming the file, before anything in it changes.
+    static func checkedPosition(
+        of folder: RunFolder, config: ExperimentConfig, setup: TrainingSetup, console: Console
+    ) throws -> TrainingPosition {
+        let recordedEpochs = try folder.readEpochs().count
+        let recordedSteps = try folder.countSteps()
+        guard let (state, url) = try Checkpointer.latest(in: folder) else {
+            // (A kill between an epoch's row and its checkpoint leaves this too: restarting is safe,
+            // epochs.csv and steps.csv are cut back to the start.)
+            console.error(
+                recordedEpochs == 0
+                    ? "note: \(folder.id) has no checkpoint (it stopped before its first epoch ended):"
+                        + " starting again from epoch 0"
+                    : "warning: \(folder.checkpoint.path): no checkpoint to resume from (missing or empty);"
+                        + " discarding the \(recordedEpochs) recorded epoch\(recordedEpochs == 1 ? "" : "s") and"
+                        + " starting again from epoch 0")
+            return .beginning
+        }
+        let stateFile = url.appendingPathComponent("state.json").path
+        let position = state.position
+        let epochs = setup.plan.epochs
+        let batches = setup.plan.train.batchesPerEpoch
+        guard state.seed == config.seed else {
+            throw CLIError.failure(
+                "\(stateFile): checkpoint seed \(state.seed) does not match config seed \(config.seed)"
+                    + " (\(folder.config.path))")
+        }
+        guard position.epoch <= epochs else {
+            throw CLIError.failure(
+                "\(stateFile): key 'position.epoch': expected an epoch in 0...\(epochs) (training.epochs in"
+                    + " \(folder.config.path)), found \(position.epoch)")
+        }
+        guard position.step == position.epoch * batches else {
+            throw CLIError.failure(
+                "\(stateFile): key 'position.step': expected \(position.epoch * batches) (\(position.epoch)"
+                    + " epochs of \(batches) batches), found \(position.step)")
+        }
+        guard recordedEpochs >= position.epoch else {
+            throw CLIError.failure(
+                "\(folder.epochs.path): expected rows for epochs 1...\(position.epoch) (the checkpoint in"
+                    + " \(stateFile) is at epoch \(position.epoch)), found \(recordedEpochs)")
+        }
+        guard recordedSteps >= position.step else {
+            throw CLIError.failure(
+                "\(folder.steps.path): expected rows for steps 0...\(position.step - 1) (the checkpoint in"
+                    + " \(stateFile) is at step \(position.step)), found \(recordedSteps)")
+        }
+        try setup.model.loadTrainingState(from: url)
+        if recordedEpochs > position.epoch {
+            let extra = recordedEpochs - position.epoch
+            console.error(
+                "note: \(folder.epochs.path): discarding \(extra) epoch row\(extra == 1 ? "" : "s") recorded"
+                    + " after the checkpoint at epoch \(position.epoch)")
+        }
+        return position
     }
 
     /// Differences between two sets of data checksums, as sentences ("data.train.images changed: ...").
@@ -135,11 +193,23 @@ public enum RunSession {
         let stop = StopRequest()
         stop.installSignalHandlers { signal in
             console.error(
-                "\nreceived \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping after this batch"
-                    + " (again to quit at once)")
+                "\nreceived \(signalName(signal)): stopping after this batch (again to quit at once)")
         }
         return stop
     }
+
+    /// A second signal records the run as interrupted before the process exits (130), so it does
+    /// not show as stale.
+    static func stopAtOnce(on stop: StopRequest, recording recorder: RunRecorder, console: Console) {
+        stop.onSecondSignal { signal in
+            guard let message = recorder.stopAtOnce(signal: signal) else { return }
+            let line = "interrupted: \(message) (resume with 'workbench resume')"
+            console.error("\n" + line)
+            recorder.folder.appendLog(line)
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String { signal == SIGINT ? "SIGINT" : "SIGTERM" }
 
     static func train(
         _ setup: TrainingSetup, folder: RunFolder, recorder: RunRecorder, seed: UInt64,

@@ -54,10 +54,40 @@ enum JSON {
         }
         do {
             return try decoder.decode(type, from: data)
+        } catch let error as JSONFieldError {
+            throw CLIError.failure("\(url.path): \(error.description)")
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw CLIError.failure("\(url.path): \(syntaxError(in: data))")
+            }
             throw CLIError.failure("\(url.path): \(describe(error))")
         } catch {
             throw CLIError.failure("\(url.path): cannot be read as JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// Where and why `data` is not JSON, as JSONSerialization sees it ("around character N" as a
+    /// line and column).
+    static func syntaxError(in data: Data) -> String {
+        let base = "expected a JSON document, found malformed JSON"
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return base
+        } catch {
+            guard var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else {
+                return base
+            }
+            if let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
+                let offset = Int(detail[range].split(separator: " ").last!)
+            {
+                let before = data.prefix(max(0, offset))
+                let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+                let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+                detail.replaceSubrange(range, with: "at line \(line), column \(column)")
+            }
+            if detail.hasSuffix(".") { detail.removeLast() }
+            return base + " (" + TerminalText.escaped(detail.prefix(1).lowercased() + detail.dropFirst())
+                + ")"
         }
     }
 

@@ -24,40 +24,64 @@ public enum CSV {
     /// Splits CSV text into records of fields. Throws naming `source`, line and what was found on
     /// malformed quoting.
     public static func parse(_ text: String, source: String) throws -> [[String]] {
-        var records: [[String]] = []
-        var fields: [String] = []
+        try parseFields(text, source: source).map { $0.map(\.text) }
+    }
+
+    /// One parsed field and where it starts in the file (1-based line and column, in characters).
+    public struct Field: Equatable {
+        public var text: String
+        public var line: Int
+        public var column: Int
+    }
+
+    /// As `parse`, keeping each field's position for messages (`file:line:column`).
+    public static func parseFields(_ text: String, source: String) throws -> [[Field]] {
+        var records: [[Field]] = []
+        var fields: [Field] = []
         var field = ""
         var inQuotes = false
         var afterQuote = false
         var line = 1
+        var column = 1  // of the next character
+        var start = (line: 1, column: 1)  // of the current field
         var chars = Array(text.unicodeScalars)[...]
         var recordHasContent = false
+        func quoted(_ text: String) -> String { "'" + TerminalText.escaped(text) + "'" }
+        func endField() {
+            fields.append(Field(text: field, line: start.line, column: start.column))
+            field = ""
+            afterQuote = false
+        }
         while let c = chars.popFirst() {
+            column += 1
             if inQuotes {
                 if c == "\"" {
                     if chars.first == "\"" {
                         field.unicodeScalars.append("\"")
                         chars.removeFirst()
+                        column += 1
                     } else {
                         inQuotes = false
                         afterQuote = true
                     }
                 } else {
-                    if c == "\n" { line += 1 }
+                    if c == "\n" {
+                        line += 1
+                        column = 1
+                    }
                     field.unicodeScalars.append(c)
                 }
                 continue
             }
             switch c {
             case ",":
-                fields.append(field)
-                field = ""
-                afterQuote = false
+                endField()
+                start = (line, column)
                 recordHasContent = true
             case "\r", "\n":
                 if c == "\r", chars.first == "\n" { chars.removeFirst() }
                 if recordHasContent || !field.isEmpty || afterQuote {
-                    fields.append(field)
+                    endField()
                     records.append(fields)
                 }
                 fields = []
@@ -65,27 +89,32 @@ public enum CSV {
                 afterQuote = false
                 recordHasContent = false
                 line += 1
+                column = 1
+                start = (line, column)
             case "\"":
                 guard field.isEmpty, !afterQuote else {
                     throw CLIError.failure(
-                        "\(source):\(line): stray '\"' inside an unquoted field '\(field)'")
+                        "\(source):\(line):\(column - 1): stray '\"' inside an unquoted field \(quoted(field))"
+                    )
                 }
                 inQuotes = true
                 recordHasContent = true
             default:
                 if afterQuote {
                     throw CLIError.failure(
-                        "\(source):\(line): expected ',' or line end after a quoted field, found '\(c)'")
+                        "\(source):\(line):\(column - 1): expected ',' or line end after a quoted field,"
+                            + " found \(quoted(String(c)))")
                 }
                 field.unicodeScalars.append(c)
                 recordHasContent = true
             }
         }
         if inQuotes {
-            throw CLIError.failure("\(source):\(line): quoted field not closed before end of file")
+            throw CLIError.failure(
+                "\(source):\(start.line):\(start.column): quoted field not closed before end of file")
         }
         if recordHasContent || !field.isEmpty || afterQuote {
-            fields.append(field)
+            endField()
             records.append(fields)
         }
         return records

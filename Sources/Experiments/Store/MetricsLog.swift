@@ -25,7 +25,8 @@ public final class MetricsLog {
             let existing = try MetricsLog.read(url).header
             guard existing == header else {
                 throw CLIError.failure(
-                    "\(url.path): expected header \(CSV.record(header)), found \(CSV.record(existing))")
+                    "\(url.path): expected header \(CSV.record(header)),"
+                        + " found \(TerminalText.escaped(CSV.record(existing)))")
             }
         } else {
             try AtomicFile.write(CSV.record(header) + "\n", to: url)
@@ -52,21 +53,54 @@ public final class MetricsLog {
 
     /// The header and rows (as column → field) of a log file.
     public static func read(_ url: URL) throws -> (header: [String], rows: [[String: String]]) {
+        let (header, records) = try readFields(url)
+        return (header, records.map { Dictionary(uniqueKeysWithValues: zip(header, $0.map(\.text))) })
+    }
+
+    /// The header and the records with each field's position, every record as long as the header.
+    public static func readFields(_ url: URL) throws -> (header: [String], records: [[CSV.Field]]) {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CLIError.failure("\(url.path): cannot read (missing or unreadable)")
         }
-        let records = try CSV.parse(String(decoding: data, as: UTF8.self), source: url.path)
-        guard let header = records.first else {
+        let records = try CSV.parseFields(String(decoding: data, as: UTF8.self), source: url.path)
+        guard let header = records.first?.map(\.text) else {
             throw CLIError.failure("\(url.path): expected a header line, found an empty file")
         }
-        var rows: [[String: String]] = []
-        for (offset, record) in records.dropFirst().enumerated() {
-            guard record.count == header.count else {
-                throw CLIError.failure(
-                    "\(url.path):\(offset + 2): expected \(header.count) fields, found \(record.count)")
-            }
-            rows.append(Dictionary(uniqueKeysWithValues: zip(header, record)))
+        for record in records.dropFirst() where record.count != header.count {
+            throw CLIError.failure(
+                "\(url.path):\(record[0].line): expected \(header.count) fields, found \(record.count)")
         }
-        return (header, rows)
+        return (header, Array(records.dropFirst()))
+    }
+
+    /// Checks a numbered log's records: column `counter` must count `first`, `first + 1`, ... row by
+    /// row; the columns in `integers` hold integers ≥ 1, every other column a number (`nan`, `inf`,
+    /// `-inf` included) or nothing. Errors name `file:line:column`, the column and both values.
+    static func check(
+        _ records: [[CSV.Field]], header: [String], url: URL, counter: String, first: Int,
+        integers: Set<String> = []
+    ) throws {
+        func fail(_ field: CSV.Field, _ name: String, _ expected: String) -> CLIError {
+            .failure(
+                "\(url.path):\(field.line):\(field.column): column \(name): expected \(expected),"
+                    + " found '\(TerminalText.escaped(field.text))'")
+        }
+        for (index, record) in records.enumerated() {
+            for (name, field) in zip(header, record) {
+                if name == counter {
+                    guard Int(field.text) == first + index else {
+                        throw fail(
+                            field, name,
+                            "\(first + index) (rows numbered \(first), \(first + 1), ... in order)")
+                    }
+                } else if integers.contains(name) {
+                    guard let value = Int(field.text), value >= 1 else {
+                        throw fail(field, name, "an integer ≥ 1")
+                    }
+                } else if !field.text.isEmpty, CSV.number(field.text) == nil {
+                    throw fail(field, name, "a number (or nan, inf, -inf; empty if not measured)")
+                }
+            }
+        }
     }
 }

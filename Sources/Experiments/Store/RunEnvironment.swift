@@ -19,6 +19,39 @@ public struct RunEnvironment: Codable, Equatable {
     /// bit-identical only with the same kernel. Nil in runs recorded before it was kept.
     public var blasCore: String? = nil
 
+    enum CodingKeys: String, CodingKey {
+        case host, os, cpu, cores, threads, swiftCompiler, workbenchVersion, workbenchCommit, blasCore
+    }
+
+    public init(
+        host: String, os: String, cpu: String, cores: Int, threads: Int, swiftCompiler: String,
+        workbenchVersion: String, workbenchCommit: String, blasCore: String? = nil
+    ) {
+        self.host = host
+        self.os = os
+        self.cpu = cpu
+        self.cores = cores
+        self.threads = threads
+        self.swiftCompiler = swiftCompiler
+        self.workbenchVersion = workbenchVersion
+        self.workbenchCommit = workbenchCommit
+        self.blasCore = blasCore
+    }
+
+    /// Decodes meta.json's `environment`, checking types and counts (see `JSONFieldError`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.checked(String.self, .host, expected: "a string")
+        os = try c.checked(String.self, .os, expected: "a string")
+        cpu = try c.checked(String.self, .cpu, expected: "a string")
+        cores = try c.integer(.cores, in: 0...Int.max)
+        threads = try c.integer(.threads, in: 0...Int.max)
+        swiftCompiler = try c.checked(String.self, .swiftCompiler, expected: "a string")
+        workbenchVersion = try c.checked(String.self, .workbenchVersion, expected: "a string")
+        workbenchCommit = try c.checked(String.self, .workbenchCommit, expected: "a string")
+        blasCore = try c.checkedIfPresent(String.self, .blasCore, expected: "a string")
+    }
+
     /// The environment of this process.
     public static func current(threads: Int) -> RunEnvironment {
         RunEnvironment(

@@ -39,24 +39,49 @@ public struct RunFolder: Equatable {
 
     public func readParams() throws -> [(key: String, value: String)] {
         guard FileManager.default.fileExists(atPath: params.path) else { return [] }
-        let (header, rows) = try MetricsLog.read(params)
+        let (header, records) = try MetricsLog.readFields(params)
         guard header == ["key", "value"] else {
-            throw CLIError.failure("\(params.path): expected header key,value, found \(CSV.record(header))")
+            throw CLIError.failure(
+                "\(params.path): expected header key,value, found \(TerminalText.escaped(CSV.record(header)))"
+            )
         }
-        return rows.map { ($0["key"]!, $0["value"]!) }
+        for record in records where record[0].text.isEmpty {
+            throw CLIError.failure(
+                "\(params.path):\(record[0].line):\(record[0].column): expected a key (a dotted config"
+                    + " key such as optimizer.lr), found an empty field")
+        }
+        return records.map { ($0[0].text, $0[1].text) }
     }
 
-    /// Rows of epochs.csv (none if the run has not finished an epoch).
+    /// Rows of epochs.csv (none if the run has not finished an epoch). The header must hold epoch
+    /// columns starting with `epoch`; rows must count epochs 1, 2, ... with numbers (or nothing) in
+    /// the other columns, so a hand-edited file is an error naming file:line:column, not a silent gap.
     public func readEpochs() throws -> [[String: String]] {
         guard FileManager.default.fileExists(atPath: epochs.path) else { return [] }
-        let (header, rows) = try MetricsLog.read(epochs)
+        let (header, records) = try MetricsLog.readFields(epochs)
         let known = Set(MetricsLog.epochColumns)
         guard header.first == "epoch", header.allSatisfy(known.contains) else {
             throw CLIError.failure(
                 "\(epochs.path): expected a header of epoch columns (\(CSV.record(MetricsLog.epochColumns))),"
-                    + " found \(CSV.record(header))")
+                    + " found \(TerminalText.escaped(CSV.record(header)))")
         }
-        return rows
+        try MetricsLog.check(records, header: header, url: epochs, counter: "epoch", first: 1)
+        return records.map { Dictionary(uniqueKeysWithValues: zip(header, $0.map(\.text))) }
+    }
+
+    /// The number of rows of steps.csv (0 if absent), after checking them as `readEpochs` does:
+    /// steps 0, 1, 2, ... in order, an epoch ≥ 1, numbers for loss and lr.
+    public func countSteps() throws -> Int {
+        guard FileManager.default.fileExists(atPath: steps.path) else { return 0 }
+        let (header, records) = try MetricsLog.readFields(steps)
+        guard header == MetricsLog.stepColumns else {
+            throw CLIError.failure(
+                "\(steps.path): expected header \(CSV.record(MetricsLog.stepColumns)),"
+                    + " found \(TerminalText.escaped(CSV.record(header)))")
+        }
+        try MetricsLog.check(
+            records, header: header, url: steps, counter: "step", first: 0, integers: ["epoch"])
+        return records.count
     }
 
     /// Appends a line to log.txt.

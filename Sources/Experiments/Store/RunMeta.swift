@@ -4,6 +4,9 @@ import Foundation
 /// `running` run is shown as when its process is gone.
 public enum RunStatus: String, Codable {
     case running, completed, failed, interrupted, stale
+
+    /// The statuses meta.json may hold (`stale` is only ever shown).
+    public static let written: [RunStatus] = [.running, .completed, .failed, .interrupted]
 }
 
 /// Size and SHA-256 of one data file the run read, keyed by its config key (e.g. `data.train.images`).
@@ -18,6 +21,16 @@ public struct DataFileChecksum: Codable, Equatable {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
+    }
+
+    enum CodingKeys: String, CodingKey { case key, path, bytes, sha256 }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.checked(String.self, .key, expected: "a string (a config key)")
+        path = try c.checked(String.self, .path, expected: "a string (a file path)")
+        bytes = try c.integer(.bytes, in: 0...Int.max)
+        sha256 = try c.checked(String.self, .sha256, expected: "a string (64 hex digits)")
     }
 
     /// Checksums `path` (read fully, streamed). For a folder (an image-folder dataset) the digest
@@ -85,6 +98,15 @@ public struct RunMeta: Codable, Equatable {
     public var dataFiles: [DataFileChecksum]
     /// Start times of `workbench resume` segments.
     public var resumed: [String]?
+    /// The command line of each `workbench resume`, in the order of `resumed` (`commandLine` stays
+    /// the one that started the run); `[]` for resumes recorded before it was kept.
+    public var resumeCommandLines: [[String]]?
+    /// With `pid`, what identifies the process that is (or was) running the run, so a reused pid is
+    /// not taken for it: the kernel's boot id (`/proc/sys/kernel/random/boot_id`) and the process's
+    /// start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`). Nil where Linux's
+    /// /proc is not there, and in runs recorded before they were kept (judged by the pid alone).
+    public var bootID: String?
+    public var processStart: UInt64?
 
     public init(
         id: String, name: String, status: RunStatus, started: Date, seed: UInt64, commandLine: [String],
@@ -99,6 +121,55 @@ public struct RunMeta: Codable, Equatable {
         self.pid = getpid()
         self.environment = environment
         self.dataFiles = dataFiles
+        claimForThisProcess()
+    }
+
+    /// Records this process as the one running the run (pid, boot id, process start time).
+    public mutating func claimForThisProcess() {
+        pid = getpid()
+        bootID = ProcessIdentity.bootID()
+        processStart = ProcessIdentity.startTime(of: pid)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, error, started, ended, durationSeconds, seed, sweepID, sweepValues
+        case reproduces, commandLine, pid, environment, dataFiles, resumed, resumeCommandLines
+        case bootID, processStart
+    }
+
+    /// Decodes meta.json checking every value's type and range (see `JSONFieldError`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.checked(String.self, .id, expected: "a string (the run id)")
+        name = try c.checked(String.self, .name, expected: "a string")
+        let written = RunStatus.written.map(\.rawValue)
+        let statusText = try c.checked(
+            String.self, .status, expected: "one of " + written.joined(separator: ", "))
+        guard let status = RunStatus(rawValue: statusText), RunStatus.written.contains(status) else {
+            throw c.fieldError(
+                .status,
+                "expected one of \(written.joined(separator: ", ")), found '\(TerminalText.escaped(statusText))'"
+            )
+        }
+        self.status = status
+        error = try c.checkedIfPresent(String.self, .error, expected: "a string")
+        started = try c.timestamp(.started)
+        ended = try c.timestampIfPresent(.ended)
+        durationSeconds = try c.durationIfPresent(.durationSeconds)
+        seed = try c.integer(.seed, in: 0...UInt64.max)
+        sweepID = try c.checkedIfPresent(String.self, .sweepID, expected: "a string")
+        sweepValues = try c.checkedIfPresent(
+            [String: String].self, .sweepValues, expected: "an object of strings")
+        reproduces = try c.checkedIfPresent(String.self, .reproduces, expected: "a string (a run id)")
+        commandLine = try c.checked([String].self, .commandLine, expected: "a list of strings")
+        pid = try c.integer(.pid, in: 1...Int32.max)
+        environment = try c.checked(RunEnvironment.self, .environment, expected: "an object")
+        dataFiles = try c.checked([DataFileChecksum].self, .dataFiles, expected: "a list of objects")
+        resumed = try c.timestampsIfPresent(.resumed)
+        resumeCommandLines = try c.checkedIfPresent(
+            [[String]].self, .resumeCommandLines, expected: "a list of lists of strings")
+        bootID = try c.checkedIfPresent(String.self, .bootID, expected: "a string")
+        processStart = try c.integerIfPresent(.processStart, in: 0...UInt64.max)
     }
 }
 

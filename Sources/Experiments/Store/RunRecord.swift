@@ -21,19 +21,15 @@ public struct RunRecord {
         summary = RunSummary(epochRows: epochs)
     }
 
-    /// `running` unless the recorded process is gone on this host (then `stale`).
+    /// `running` unless the recorded process is gone on this host (then `stale`): no process has
+    /// its pid, or the one that has it started at another time or in another boot (`ProcessIdentity`).
     static func displayedStatus(_ meta: RunMeta) -> RunStatus {
         guard meta.status == .running, meta.environment.host == ProcessInfo.processInfo.hostName else {
             return meta.status
         }
-        return isAlive(pid: meta.pid) ? .running : .stale
-    }
-
-    /// kill(pid, 0): 0 or EPERM means a process with that id exists.
-    static func isAlive(pid: Int32) -> Bool {
-        guard pid > 0 else { return false }
-        if kill(pid, 0) == 0 { return true }
-        return errno == EPERM
+        let alive = ProcessIdentity.isRunning(
+            pid: meta.pid, bootID: meta.bootID, startTime: meta.processStart)
+        return alive ? .running : .stale
     }
 
     /// Wall-clock duration over every segment (start and resumes): recorded at the end; while running,
@@ -64,9 +60,10 @@ public struct RunRecord {
         }.max()
     }
 
-    /// `1h02m03s`, `4m05s` or `6.1s`.
+    /// `1h02m03s`, `4m05s` or `6.1s` (`1.2e+08h` beyond a million hours; empty when unknown).
     static func formatDuration(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite else { return "" }
+        guard let seconds, seconds.isFinite, seconds >= 0 else { return "" }
+        if seconds >= 3600 * 1e6 { return String(format: "%.3gh", seconds / 3600) }
         let whole = Int(seconds)
         if whole >= 3600 { return String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60) }
         if whole >= 60 { return String(format: "%dm%02ds", whole / 60, whole % 60) }

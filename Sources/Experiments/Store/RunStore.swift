@@ -16,11 +16,7 @@ public struct RunStore {
     /// Makes a new, empty run folder with a fresh id; mkdir is atomic and fails if the folder
     /// exists, so concurrent runs never share one.
     public func createRun(name: String, date: Date = Date()) throws -> RunFolder {
-        do {
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError.failure("\(root.path): cannot create the run store: \(error.localizedDescription)")
-        }
+        try Folders.create(root, what: "the run store folder")
         for _ in 0..<64 {
             let url = root.appendingPathComponent(RunID.make(name: name, date: date), isDirectory: true)
             if mkdir(url.path, 0o755) == 0 { return RunFolder(url: url) }

@@ -11,6 +11,21 @@ public final class Checkpointer: TrainingListener {
         public var seed: UInt64
         /// How the random streams' positions follow from the above.
         public var randomStreams: String
+
+        public init(position: TrainingPosition, seed: UInt64, randomStreams: String) {
+            self.position = position
+            self.seed = seed
+            self.randomStreams = randomStreams
+        }
+
+        enum CodingKeys: String, CodingKey { case position, seed, randomStreams }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            position = try c.checked(TrainingPosition.self, .position, expected: "an object")
+            seed = try c.integer(.seed, in: 0...UInt64.max)
+            randomStreams = try c.checked(String.self, .randomStreams, expected: "a string")
+        }
     }
 
     public let folder: RunFolder

@@ -45,7 +45,13 @@ public final class NetworkModel: TrainableModel {
 
     public func loadTrainingState(from folder: URL) throws {
         let checkpoint = try Checkpoint<Int>.load(from: folder.path)
-        try network.load(checkpoint.weights)
+        do {
+            try network.load(checkpoint.weights)
+        } catch let error as ModelError {
+            throw CLIError.failure(
+                "\(folder.path): the checkpoint's weights do not fit the network of the run's config.yaml:"
+                    + " \(error)")
+        }
         try optimizer.loadState(
             checkpoint.optimizerState, checkingAgainst: network.parameters, source: folder.path)
         trainer.step = checkpoint.extra

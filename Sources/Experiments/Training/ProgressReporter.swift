@@ -70,7 +70,11 @@ public final class ProgressReporter: TrainingListener {
         case .completed: say("completed after \(position.epoch) epochs (\(position.step) steps)")
         case .failed(let message): say("failed: \(message)")
         case .interrupted:
-            say("interrupted; checkpoint at epoch \(position.epoch) (resume with 'workbench resume')")
+            say(
+                position.epoch == 0
+                    ? "interrupted before the first epoch ended; no checkpoint was written ('workbench resume'"
+                        + " starts it again from epoch 0)"
+                    : "interrupted; checkpoint at epoch \(position.epoch) (resume with 'workbench resume')")
         }
     }
 

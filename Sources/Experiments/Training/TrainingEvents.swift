@@ -15,6 +15,15 @@ public struct TrainingPosition: Codable, Equatable, Sendable {
     }
 
     public static let beginning = TrainingPosition(epoch: 0, step: 0)
+
+    enum CodingKeys: String, CodingKey { case epoch, step }
+
+    /// Decodes a position checking both counts are integers ≥ 0 (see `JSONFieldError`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try c.integer(.epoch, in: 0...Int.max)
+        step = try c.integer(.step, in: 0...Int.max)
+    }
 }
 
 /// The end of one optimizer step.
