@@ -67,8 +67,9 @@ public struct DataReport: Sendable, Equatable {
         if let colorType { lines.append(("colour type", colorType)) }
         if let bitDepth { lines.append(("bit depth", "\(bitDepth)")) }
         if let channels { lines.append(("channels", "\(channels)")) }
-        if finiteCount == 0 && nonFinite.total > 0 {
-            lines += [("value range", "none (no finite values)"), ("mean", "none"), ("std", "none")]
+        if finiteCount == 0 {
+            let none = nonFinite.total > 0 ? "none (no finite values)" : "none (no values)"
+            lines += [("value range", none), ("mean", "none"), ("std", "none")]
         } else {
             lines.append(("value range", "\(format(minimum)) … \(format(maximum))"))
             lines.append(("mean", format(mean)))

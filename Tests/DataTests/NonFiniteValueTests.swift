@@ -21,6 +21,17 @@ final class NonFiniteValueTests: XCTestCase {
             report.text.contains("non-finite:   16 of 16 values (0 NaN, 16 +inf, 0 -inf)"), report.text)
     }
 
+    /// A file with no values at all has no range, mean or std either (it printed "0 … 0", mean 0).
+    func testInspectOfAnEmptyLabelFileSaysThereAreNoValues() throws {
+        let tmp = TemporaryFolder()
+        try IDXArray(dimensions: [0], values: [UInt8]()).write(to: tmp.file("empty-labels"))
+        let report = try DataInspector.inspect(path: tmp.file("empty-labels"))
+        XCTAssertEqual(report.count, 0)
+        XCTAssertTrue(report.text.contains("value range:  none (no values)\n"), report.text)
+        XCTAssertTrue(report.text.contains("std:          none\n"), report.text)
+        XCTAssertFalse(report.text.contains("non-finite"), report.text)
+    }
+
     func testInspectLeavesOneNaNOutOfTheStatisticsAndSaysSo() throws {
         let tmp = TemporaryFolder()
         var values = [Float](repeating: 0.5, count: 16)
