@@ -199,6 +199,41 @@ final class TrainingSetupDataTests: XCTestCase {
                 .plan.validation)
     }
 
+    func testValidationAndTestImagesAreCentreCroppedToTheTrainingCropSize() throws {
+        // 8 images of 4×4, pixel value = image · 16 + pixel index (out of 255); crop 2 → network 2×2.
+        let pixels = (0..<8).flatMap { i in (0..<16).map { UInt8(i * 16 + $0) } }
+        try IDXArray(dimensions: [8, 4, 4], values: pixels).write(to: "\(fx.folder)/crop-images")
+        try IDXArray(dimensions: [8], values: [UInt8](repeating: 1, count: 8)).write(to: "\(fx.folder)/crop-labels")
+        let c = try fx.load(
+            """
+            name: crop
+            data:
+              train: {format: idx, images: crop-images, labels: crop-labels}
+              test: {format: idx, images: crop-images, labels: crop-labels}
+              validation: 0.5
+            augment: [{random_crop: {size: 2}}]
+            model: [flatten, {dense: {units: 2}}]
+            training: {epochs: 1, batch_size: 4, threads: 1, workers: 0}
+            """)
+        let setup = try TrainingSetup.make(c)
+        let model = try XCTUnwrap(setup.model as? NetworkModel)
+        let trainer = model.trainer
+        XCTAssertEqual(trainer.network.inputShape, [1, 2, 2])
+        for stream in [try XCTUnwrap(setup.plan.validation), try XCTUnwrap(setup.plan.test)] {
+            XCTAssertEqual(stream.imageShape.height, 2)
+            let batch = try XCTUnwrap(try stream.epoch(0).makeIterator().nextBatch())
+            XCTAssertEqual(batch.images.count, batch.count * 4)
+            // The centre window of 4×4 is pixels 5, 6, 9, 10.
+            for s in 0..<batch.count {
+                let image = try stream.dataset.sample(at: s).image
+                XCTAssertEqual(
+                    Array(batch.images[(s * 4)..<(s * 4 + 4)]), [5, 6, 9, 10].map { image.pixels[$0] })
+            }
+            let result = trainer.evaluate(images: batch.images, labels: batch.labels, loss: model.loss)
+            XCTAssertEqual(result.count, batch.count)
+        }
+    }
+
     func testDropLastWithABatchLargerThanTheTrainingSplitIsAnError() throws {
         try idx("train", labels: [UInt8](repeating: 0, count: 10))
         let c = try config(

@@ -55,7 +55,7 @@ final class ConfigErrorTests: XCTestCase {
         let file = try tiny.write(TinyExperiment.basic)
         let f32 = "as a 32-bit float, the precision training uses)"
         let cases: [(set: String, message: String)] = [
-            ("data.normalize={mean: 0.5, std: 1e-300}", "data.normalize.std: expected a number > 0"),
+            ("data.normalize={mean: 0.5, std: 1e-300}", "data.normalize.std: expected a number ≥ 1e-07"),
             (
                 "optimizer.clip_norm=1e-300",
                 "optimizer.clip_norm: expected a number > 0, found 1e-300 (0.0 \(f32)"

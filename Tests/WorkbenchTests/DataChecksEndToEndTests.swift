@@ -46,6 +46,31 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
     }
 
+    func testSizeChangingCropsRunAndGradcheckWithCentreCroppedEvaluationImages() throws {
+        // The trial's repro: a crop that changes the 6×6 images to 4×4 (or pads them to 8×8) with a
+        // validation split trapped in validation (exit 132), and gradcheck trapped on every such crop.
+        for crop in ["{size: 4}", "{size: 8, padding: 1}"] {
+            let file = try tiny.write(
+                TinyExperiment.basic.replacingOccurrences(
+                    of: "  test: {", with: "  validation: 0.25\n  test: {")
+                    + "augment: [{random_crop: \(crop)}]\n")
+            let run = try BuiltBinary.run(["run", file, "--store", tiny.store.path])
+            XCTAssertEqual(run.status, 0, crop + run.err)
+            // Both epochs have a validation loss and accuracy.
+            let id = run.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            let csv = try String(
+                contentsOf: tiny.store.appendingPathComponent(id).appendingPathComponent("epochs.csv"),
+                encoding: .utf8)
+            let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let column = try XCTUnwrap(rows[0].firstIndex(of: "val_acc"), csv)
+            XCTAssertEqual(rows.count, 3, csv)
+            for row in rows.dropFirst() { XCTAssertNotNil(Double(row[column]), csv) }
+            let check = try BuiltBinary.run(["gradcheck", file])
+            XCTAssertTrue([0, 1].contains(check.status), crop + check.err)
+            XCTAssertTrue(check.out.contains("gradient check on 4 samples"), check.out)
+        }
+    }
+
     func testTestFolderWithAClassTrainingLacksFailsBeforeTraining() throws {
         let train = dir.appendingPathComponent("train-png").path
         let test = dir.appendingPathComponent("test-png").path

@@ -14,8 +14,8 @@ struct GradcheckCommand: Command {
             .init("tolerance", .value(placeholder: "X"), "Largest relative error accepted (default 0.01)."),
         ],
         discussion: """
-            Uses the first samples of the training set as the network sees them (normalised, not augmented),
-            the network initialised from the experiment's seed, and the configured loss. For each layer it
+            Uses the first samples of the training set as evaluation sees them (normalised, not augmented at
+            random; centre-cropped to the size of every random_crop), the network initialised from the experiment's seed, and the configured loss. For each layer it
             prints the largest error of its input and parameter gradients against central differences, and
             how many coordinates were checked and how many skipped because the step crossed a kink (a
             ReLU/ELU sign or max-pool winner change). Error e = |a − n| / max(|a|, |n|, N / tolerance), N the
@@ -44,7 +44,7 @@ struct GradcheckCommand: Command {
         let data = setup.plan.train.dataset
         let stream = try BatchStream.evaluation(
             dataset: data, batchSize: min(count, data.count),
-            normalization: setup.plan.train.normalization, workers: 0)
+            normalization: setup.plan.train.normalization, resize: config.makeEvaluationResize(), workers: 0)
         let iterator = stream.epoch(0).makeIterator()
         guard let batch = try iterator.nextBatch() else {
             throw CLIError.failure("the training set is empty")

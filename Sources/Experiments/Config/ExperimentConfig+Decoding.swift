@@ -111,6 +111,17 @@ extension ExperimentConfig {
             let node = section("schedule")?["milestones"] ?? root
             d.mismatch(node, "schedule.milestones", expected: "strictly increasing epochs")
         }
+        // Cosine anneals from optimizer.lr down to min_lr; a floor above the start would climb
+        // instead, and lr − min_lr cancels in float32 (1e8 gives a rate of 0 at every step).
+        if let schedule, schedule.name == "cosine", let optimizer,
+            let minLR = schedule.params["min_lr"]?.double, let lr = optimizer.params["lr"]?.double,
+            minLR > lr
+        {
+            let node = section("schedule")?["min_lr"] ?? section("schedule") ?? root
+            d.report(
+                node.mark, "schedule.min_lr",
+                "expected at most optimizer.lr (\(lr)), the rate cosine anneals from, found \(minLR)")
+        }
         let trainingNode = section("training")
         let training = TrainingConfig(
             params: d.params(

@@ -82,12 +82,17 @@ extension ExperimentConfig {
         let input = try networkInputShape(trainShape: train.sampleShape)
         func text(_ s: [Int]) -> String { "\(s[0])×\(s[1])×\(s[2])" }
         if let test {
-            let testShape = [test.sampleShape.channels, test.sampleShape.height, test.sampleShape.width]
-            if testShape != input {
+            let found = test.sampleShape
+            let testShape = [found.channels, found.height, found.width]
+            let resize = makeEvaluationResize()
+            let shown = try resize.map { try $0.outputShape(for: found) } ?? found
+            if [shown.channels, shown.height, shown.width] != input {
                 throw ConfigError(
                     SourceMark(origin: name), "data.test",
                     "expected test images shaped like the network input \(text(input)) (training images "
-                        + "after augment), found \(text(testShape))")
+                        + "after augment"
+                        + (resize.map { "; test images go through \($0)" } ?? "")
+                        + "), found \(text(testShape))")
             }
         }
         try checkBatchSize(inputShape: input, samples: train.count)

@@ -80,13 +80,19 @@ public enum ExperimentSchema {
         ),
     ]
 
+    /// Smallest `data.normalize.std`: far below it (float32 subnormals such as 1e-39) 1/std
+    /// overflows and the normalised inputs become ±inf; at 1e-7 a [0, 1] pixel normalises to at most
+    /// about 1e7·(1 + |mean|). (1e-7 as a float32 is just above 1e-7, so the bound itself is accepted.)
+    public static let minStd = 1e-7
+
     public static let normalize: [KeySpec] = [
         KeySpec(
             "mean", .doubleOrList(.any), .required,
             "Subtracted from every pixel (one value or one per channel)."),
         KeySpec(
-            "std", .doubleOrList(.positive), .required,
-            "Pixels are divided by it after the mean is subtracted."),
+            "std", .doubleOrList(Bound(min: minStd)), .required,
+            "Pixels are divided by it after the mean is subtracted; at least 1e-7, so that 1/std and the "
+                + "normalised pixels stay finite float32 numbers."),
     ]
 
     /// WorkbenchModel's initialiser table, so the names can never drift apart.
@@ -96,7 +102,9 @@ public enum ExperimentSchema {
         (
             "random_crop",
             [
-                KeySpec("size", .int(upTo(maxSide)), .required, "Side of the square crop."),
+                KeySpec(
+                    "size", .int(upTo(maxSide)), .required,
+                    "Side of the square crop; validation and test images are centre-cropped (or centre-padded) to it."),
                 KeySpec(
                     "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
                     "Border added on each side before cropping."),
@@ -332,7 +340,12 @@ public enum ExperimentSchema {
         ),
         (
             "cosine",
-            [KeySpec("min_lr", .double(.nonNegative), .value(.double(0)), "Rate at the last step."), warmup]
+            [
+                KeySpec(
+                    "min_lr", .double(.nonNegative), .value(.double(0)),
+                    "Rate at the last step; at most optimizer.lr."),
+                warmup,
+            ]
         ),
         (
             "onecycle",
