@@ -277,6 +277,65 @@ final class ConfigLimitsTests: XCTestCase {
             XCTAssertTrue(
                 "\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
         }
+        // Holding out 32 of the 64 for validation leaves batches of 32 training images: accepted.
+        XCTAssertNoThrow(
+            try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil, split: (train: 32, validation: 32)))
+    }
+
+    func testEveryChunkReplicaCountsInTheMemoryTotal() throws {
+        // The trial's chunk-mem.yaml: 784 → 8192 → 10 dense, batch 64, chunk 1 peaked at 1.77 GB
+        // (263 MB with chunk 16): one replica per chunk, each with its own gradients.
+        try writeTinyIDX()
+        let text = """
+            name: mem
+            data:
+              train: {format: idx, images: data/tiny-images.idx, labels: data/tiny-labels.idx}
+            model: [flatten, dense: {units: 8192}, dense: {units: 10}]
+            training: {epochs: 1, batch_size: 64, chunk: 1}
+
+            """
+        let c = try fx.load(text)
+        let m = try XCTUnwrap(c.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
+        // 6,512,650 parameters; per sample 784 input floats + 2·(8192 + 10) outputs and gradients.
+        XCTAssertEqual(m.replicas, 64)
+        XCTAssertEqual(m.perReplica, 4 * (6_512_650 + 784 + 2 * 8202))
+        XCTAssertEqual(m.master, 4 * 6_512_650 * 3)  // weights, gradients, SGD momentum
+        XCTAssertEqual(m.batches, 64 * 784 * 4 * 5)  // prefetch max(2, 2·2 workers) + 1
+        XCTAssertEqual(m.total, 1_750_793_848)
+        let sixteen = try XCTUnwrap(
+            try fx.load(text, overrides: ["training.chunk=16"])
+                .memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 0))
+        XCTAssertEqual(sixteen.replicas, 4)
+        // A training split of 2 needs 2 replicas, but evaluating 60 images in batches of 64 uses a
+        // group of 4·threads = 4.
+        let small = try fx.load(text, overrides: ["training.threads=1"])
+        XCTAssertEqual(small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 0)?.replicas, 2)
+        XCTAssertEqual(small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 60)?.replicas, 4)
+
+        // Four times the units (26,050,570 parameters): 64 replicas of 99.6 MiB are refused, naming
+        // the keys; chunk 16 passes.
+        let wide = text.replacingOccurrences(of: "8192", with: "32768")
+        let refused = try fx.load(wide)
+        XCTAssertThrowsError(
+            try refused.checkMemory(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60)
+        ) { error in
+            XCTAssertEqual(
+                "\(error)".replacingOccurrences(of: self.fx.folder, with: "DIR"),
+                "DIR/exp.yaml:5:35: training.batch_size: the run would need about 6.5 GiB: 64 network replicas "
+                    + "(one per chunk of 1 samples of a batch of 64) of 99.6 MiB each (gradients and buffers), "
+                    + "298.1 MiB of weights, gradients and optimizer state, 980.0 KiB of input batches in flight; "
+                    + "expected at most 4 GiB; raise training.chunk (fewer replicas), lower training.batch_size or "
+                    + "training.workers, or shrink the model or its input (units, filters, random_crop size and "
+                    + "padding, data.resize)")
+        }
+        XCTAssertNoThrow(
+            try fx.load(wide, overrides: ["training.chunk=16"])
+                .checkMemory(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
+        // checkedNetwork runs the check before building (the 2-image set trains in 2 replicas, but
+        // the 64 of a batch from a 600-image split would not).
+        XCTAssertNoThrow(try refused.checkedNetwork(train: try refused.makeTrainDataset(), test: nil))
+        XCTAssertThrowsError(
+            try refused.checkedNetwork(train: try refused.makeTrainDataset(), test: nil, split: (540, 60)))
     }
 
     func testLeNetSizedNetworksPassTheSizeCheck() throws {

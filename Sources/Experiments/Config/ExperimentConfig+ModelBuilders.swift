@@ -76,9 +76,15 @@ extension ExperimentConfig {
 
     /// Everything that can be checked before training, given the opened datasets: augmentations fit
     /// the training images, test images match what the network sees, a batch of inputs fits
-    /// (`checkBatchSize`), the network's shapes fit, and the last layer gives one score per class.
+    /// (`checkBatchSize`), the estimated memory stays under 4 GiB (`checkMemory`), the network's
+    /// shapes fit, and the last layer gives one score per class.
     /// Returns the built network.
-    public func checkedNetwork(train: any Dataset, test: (any Dataset)?) throws -> Network {
+    ///
+    /// `split` gives the sizes of the training and validation parts when the training set is split
+    /// (`data.validation`); the batch-input and memory checks count the training part.
+    public func checkedNetwork(
+        train: any Dataset, test: (any Dataset)?, split: (train: Int, validation: Int)? = nil
+    ) throws -> Network {
         let input = try networkInputShape(trainShape: train.sampleShape)
         func text(_ s: [Int]) -> String { "\(s[0])×\(s[1])×\(s[2])" }
         if let test {
@@ -95,7 +101,12 @@ extension ExperimentConfig {
                         + "), found \(text(testShape))")
             }
         }
-        try checkBatchSize(inputShape: input, samples: train.count)
+        let trainingSamples = split?.train ?? train.count
+        try checkBatchSize(inputShape: input, samples: trainingSamples)
+        try checkNetworkSize(inputShape: input)
+        try checkMemory(
+            inputShape: input, trainingSamples: trainingSamples,
+            evaluationSamples: max(split?.validation ?? 0, test?.count ?? 0))
         let network = try makeNetwork(inputShape: input)
         let out = network.outputShape
         let last = model.count - 1

@@ -24,7 +24,8 @@ extension TrainingSetup {
         let testSet = try config.makeTestDataset().map {
             try numberedLikeTraining($0, train: full, config: config)
         }
-        let network = try config.checkedNetwork(train: full, test: testSet)
+        let network = try config.checkedNetwork(
+            train: full, test: testSet, split: (trainSet.count, validationSet?.count ?? 0))
         let normalization = config.makeNormalization()
         let resize = config.makeEvaluationResize()
         let train = try BatchStream(
