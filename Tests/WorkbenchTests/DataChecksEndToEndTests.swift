@@ -92,7 +92,7 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(run.status, 1, run.err)
         XCTAssertEqual(
             run.err,
-            "error: tiny: data.test: test class 7 of folder \(test) (data.test) is not among the training "
+            "error: \(file):5:9: data.test: test class 7 of folder \(test) (data.test) is not among the training "
                 + "classes; expected every test class to be a training class (matched by folder name), found "
                 + "training classes 0, 1, 2 in folder \(train) (data.train) and test classes 0, 1, 7\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
@@ -119,10 +119,10 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         let file = try tiny.write(TinyExperiment.basic)
         // 48 training images: 0.9999 holds out all 48.
         let expected =
-            "error: tiny: data.validation: 0.9999 of the 48 images of IDX file "
+            "error: --set data.validation=0.9999: data.validation: 0.9999 of the 48 images of IDX file "
             + "\(dir.appendingPathComponent("train-images.idx").path) (data.train.images) holds out 48 for "
             + "validation, leaving 0 to train on; expected a fraction that leaves at least 1 training image "
-            + "(at most 47/48 ≈ 0.97917 here)\n"
+            + "(below 47.5/48, i.e. 0.989583 or less here)\n"
         for command in [["run"], ["gradcheck"], ["bench", "--experiment"]] {
             let result = try BuiltBinary.run(command + [file, "--set", "data.validation=0.9999"])
             XCTAssertEqual(result.status, 1, "\(command): \(result.err)")
@@ -140,7 +140,7 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(dropLast.status, 1, dropLast.err)
         XCTAssertEqual(
             dropLast.err,
-            "error: tiny: training.batch_size: 100 with training.drop_last: true gives 0 training batches "
+            "error: --set training.batch_size=100: training.batch_size: 100 with training.drop_last: true gives 0 training batches "
                 + "per epoch: the training split has 48 images; expected batch_size at most 48, or "
                 + "drop_last: false\n"
         )

@@ -261,7 +261,11 @@ extension ExperimentConfig {
         guard let train, present("test") == nil || test != nil else { return nil }
         return DataConfig(
             train: train, test: test, channels: channels, resize: params.ints("resize"),
-            validation: params["validation"]?.double ?? 0, normalize: normalize)
+            validation: params["validation"]?.double ?? 0, normalize: normalize,
+            marks: Dictionary(
+                uniqueKeysWithValues: ["train", "test", "validation"].compactMap { key in
+                    node[key].map { (key, $0.mark) }
+                }))
     }
 
     private static func decodeSweepValues(_ node: YAMLNode, _ d: ConfigDecoder) -> [SweepValue] {

@@ -41,6 +41,10 @@ extension LayerConfig {
 }
 
 extension ExperimentConfig {
+    /// Where `data.<key>` was written (`train`, `test`, `validation`), or the experiment's name
+    /// when the config was not read from a file.
+    public func dataMark(_ key: String) -> SourceMark { data.marks[key] ?? SourceMark(origin: name) }
+
     /// The `model:` list as WorkbenchModel layer specs, in order.
     public func makeLayerSpecs() -> [LayerSpec] { model.map { $0.makeSpec() } }
 
@@ -94,7 +98,7 @@ extension ExperimentConfig {
             let shown = try resize.map { try $0.outputShape(for: found) } ?? found
             if [shown.channels, shown.height, shown.width] != input {
                 throw ConfigError(
-                    SourceMark(origin: name), "data.test",
+                    dataMark("test"), "data.test",
                     "expected test images shaped like the network input \(text(input)) (training images "
                         + "after augment"
                         + (resize.map { "; test images go through \($0)" } ?? "")
