@@ -126,6 +126,13 @@ final class TrainingSetupDataTests: XCTestCase {
                 + "classes; expected every test class to be a training class (matched by label number), "
                 + "found training classes 0, 1, 2, 3 in IDX file DIR/train-labels (data.train.labels) and "
                 + "test classes 3, 4")
+
+        // "3" and "03" are one label number: an error, as on the training side (it was merged).
+        try folder("twice", ["03", "3"], images: 1)
+        XCTAssertEqual(
+            failure(try config(train: "idx:train", test: "twice")),
+            "DIR/exp.yaml:4:9: data.test: folder DIR/twice (data.test) has classes '03' and '3', which are the "
+                + "same label number; expected one class folder per label")
     }
 
     func testFolderTrainingAndIDXTestMatchByLabelNumber() throws {

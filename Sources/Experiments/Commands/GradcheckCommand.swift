@@ -11,7 +11,9 @@ struct GradcheckCommand: Command {
         options: [
             .init("set", .repeated(placeholder: "KEY=VALUE"), "Override a config key."),
             .init("count", .value(placeholder: "N"), "Training samples to check on (default 4)."),
-            .init("tolerance", .value(placeholder: "X"), "Largest relative error accepted (default 0.01)."),
+            .init(
+                "tolerance", .value(placeholder: "X"),
+                "Largest relative error accepted: a finite number > 0 (default 0.01)."),
         ],
         discussion: """
             Uses the first samples of the training set as evaluation sees them (normalised, not augmented at
@@ -29,9 +31,9 @@ struct GradcheckCommand: Command {
         let count = try context.arguments.integer("count", in: 1...256, usage: Self.spec.usage) ?? 4
         var tolerance = 0.01
         if let text = context.arguments.value("tolerance") {
-            guard let value = Double(text), value > 0 else {
+            guard let value = Double(text), value.isFinite, value > 0 else {
                 throw CLIError.usage(
-                    "option '--tolerance' expects a number > 0, found '\(text)'", usage: Self.spec.usage)
+                    "option '--tolerance' expects a finite number > 0, found '\(text)'", usage: Self.spec.usage)
             }
             tolerance = value
         }

@@ -47,6 +47,17 @@ extension TrainingSetup {
                         + "same label number; expected one class folder per label")
             }
         }
+        if byNumber && testIsFolder {
+            var testLabel: [String: String] = [:]
+            for name in test.classNames {
+                if let other = testLabel.updateValue(name, forKey: key(name)!) {
+                    throw ConfigError(
+                        mark("test"), "data.test",
+                        "\(testWhere) has classes '\(other)' and '\(name)', which are the same label number; "
+                            + "expected one class folder per label")
+                }
+            }
+        }
         let occurring: Set<Int> =
             (test as? IDXDataset).map { Set($0.labels.bytes.map(Int.init)) }
             ?? Set(test.classNames.indices)
