@@ -100,7 +100,9 @@ final class ConfigErrorTests: XCTestCase {
         )
         XCTAssertEqual(
             fx.errors(""),
-            ["DIR/exp.yaml: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"])
+            [
+                "DIR/exp.yaml: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+            ])
         XCTAssertEqual(
             fx.errors("", overrides: ["name=x"]),
             [
@@ -166,7 +168,9 @@ final class ConfigErrorTests: XCTestCase {
     }
 
     func testCosineFloorAboveTheLearningRateIsRefusedAtItsKey() throws {
-        let text = ConfigFixture.minimal + "optimizer: {name: sgd, lr: 0.05}\nschedule: {name: cosine, min_lr: 1e8}\n"
+        let text =
+            ConfigFixture.minimal
+            + "optimizer: {name: sgd, lr: 0.05}\nschedule: {name: cosine, min_lr: 1e8}\n"
         XCTAssertEqual(
             fx.errors(text),
             [
@@ -174,7 +178,8 @@ final class ConfigErrorTests: XCTestCase {
                     + "anneals from, found 100000000.0"
             ])
         XCTAssertEqual(
-            fx.errors(text.replacingOccurrences(of: "1e8", with: "0.0500001")).first?.contains("schedule.min_lr"),
+            fx.errors(text.replacingOccurrences(of: "1e8", with: "0.0500001")).first?.contains(
+                "schedule.min_lr"),
             true)
         // The default lr (0.01) counts too, and --set edits are checked the same way.
         XCTAssertEqual(

@@ -19,7 +19,8 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(
             fx.errors(
                 ConfigFixture.minimal.replacingOccurrences(of: "{units: 10}", with: "{units: \(Self.huge)}")),
-            ["DIR/exp.yaml:6:20: model[1].dense.units: expected an integer in [1, 65536], found \(Self.huge)"])
+            ["DIR/exp.yaml:6:20: model[1].dense.units: expected an integer in [1, 65536], found \(Self.huge)"]
+        )
         let overrides = [
             "model.0=conv", "model.0.conv.filters=\(Self.huge)", "model.0.conv.kernel=3",
             "model.0.conv.padding=\(Self.huge)", "training.chunk=\(Self.huge)",
@@ -147,14 +148,18 @@ final class ConfigLimitsTests: XCTestCase {
             fx.errors(
                 ConfigFixture.minimal.replacingOccurrences(
                     of: "- flatten", with: "- conv: {filters: 2, kernel: 1, table: [[0], [-1]]}")),
-            ["DIR/exp.yaml:5:48: model[0].conv.table[1]: expected a list of integers in [0, 65535], found [-1]"])
+            [
+                "DIR/exp.yaml:5:48: model[0].conv.table[1]: expected a list of integers in [0, 65535], found [-1]"
+            ])
     }
 
     func testLongValuesAreCutInMessages() {
         let long = "[" + (1...40).reversed().map(String.init).joined(separator: ", ") + "]"
         let found = fx.errors(ConfigFixture.minimal + "schedule: {name: multistep, milestones: \(long)}\n")
         XCTAssertEqual(found.count, 1)
-        XCTAssertTrue(found[0].hasSuffix("found [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26…"), found[0])
+        XCTAssertTrue(
+            found[0].hasSuffix("found [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26…"), found[0]
+        )
     }
 
     func testSettingAnEntryOfAnEmptyOrAbsentListNamesTheIndex() {
@@ -184,11 +189,13 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(message(fx.folder), "\(fx.folder): expected a readable YAML file, found a directory")
         XCTAssertEqual(
             message("/dev/null"),
-            "/dev/null: expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+            "/dev/null: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+        )
         let empty = try fx.write("", name: "empty.yaml")
         XCTAssertEqual(
             message(empty),
-            "\(empty): expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+            "\(empty): expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+        )
     }
 
     // MARK: Size check before building
@@ -222,7 +229,8 @@ final class ConfigLimitsTests: XCTestCase {
         // 28 + 2·1000 − 5 + 1 = 2024; (6 output maps + 1·5·5 unfolded rows) · 2024² floats per sample,
         // · 16 samples (chunk) · 4 bytes = 8,127,606,784 bytes = 7.57 GiB.
         XCTAssertEqual(
-            try sizeError("  - conv: {filters: 6, kernel: 5, padding: 1000}\n  - flatten\n  - dense: {units: 2}"),
+            try sizeError(
+                "  - conv: {filters: 6, kernel: 5, padding: 1000}\n  - flatten\n  - dense: {units: 2}"),
             "DIR/exp.yaml:5:5: model[0].conv: gives 6 maps of 2024×2024, so the layers up to here need 7.6 GiB "
                 + "of buffers per chunk of 16 samples, expected at most 2 GiB; check padding, kernel, stride, "
                 + "filters and units (or lower training.chunk)")
@@ -279,7 +287,8 @@ final class ConfigLimitsTests: XCTestCase {
         }
         // Holding out 32 of the 64 for validation leaves batches of 32 training images: accepted.
         XCTAssertNoThrow(
-            try c.checkedNetwork(train: try c.makeTrainDataset(), test: nil, split: (train: 32, validation: 32)))
+            try c.checkedNetwork(
+                train: try c.makeTrainDataset(), test: nil, split: (train: 32, validation: 32)))
     }
 
     func testEveryChunkReplicaCountsInTheMemoryTotal() throws {
@@ -295,7 +304,8 @@ final class ConfigLimitsTests: XCTestCase {
 
             """
         let c = try fx.load(text)
-        let m = try XCTUnwrap(c.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
+        let m = try XCTUnwrap(
+            c.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
         // 6,512,650 parameters; per sample 784 input floats + 2·(8192 + 10) outputs and gradients.
         XCTAssertEqual(m.replicas, 64)
         XCTAssertEqual(m.perReplica, 4 * (6_512_650 + 784 + 2 * 8202))
@@ -309,8 +319,12 @@ final class ConfigLimitsTests: XCTestCase {
         // A training split of 2 needs 2 replicas, but evaluating 60 images in batches of 64 uses a
         // group of 4·threads = 4.
         let small = try fx.load(text, overrides: ["training.threads=1"])
-        XCTAssertEqual(small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 0)?.replicas, 2)
-        XCTAssertEqual(small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 60)?.replicas, 4)
+        XCTAssertEqual(
+            small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 0)?.replicas,
+            2)
+        XCTAssertEqual(
+            small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 60)?
+                .replicas, 4)
 
         // Four times the units (26,050,570 parameters): 64 replicas of 99.6 MiB are refused, naming
         // the keys; chunk 16 passes.
@@ -347,7 +361,8 @@ final class ConfigLimitsTests: XCTestCase {
     }
 
     func testLayerKindsUseTheExperimentFileNames() throws {
-        let c = try fx.load(ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- flatten\n  - scaled_tanh"))
+        let c = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- flatten\n  - scaled_tanh"))
         XCTAssertEqual(c.makeLayerSpecs().map(\.kind), ["flatten", "scaled_tanh", "dense"])
     }
 

@@ -198,17 +198,20 @@ final class TrainingSetupDataTests: XCTestCase {
         // The suggested bounds are exactly where the split's rounding changes: each is accepted, and
         // the next number at that precision is refused.
         func split(_ f: Double) throws -> (train: Int, validation: Int) {
-            let plan = try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(f)).plan
+            let plan = try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(f))
+                .plan
             return (plan.train.dataset.count, plan.validation?.dataset.count ?? 0)
         }
         XCTAssertEqual(try split(0.999166).train, 1)
         XCTAssertEqual(try split(0.99916).train, 1)
-        XCTAssertTrue(failure(try config(train: "idx:train", test: nil).withValidation(0.999167)).contains(
-            "leaving 0 to train on"))
+        XCTAssertTrue(
+            failure(try config(train: "idx:train", test: nil).withValidation(0.999167)).contains(
+                "leaving 0 to train on"))
         XCTAssertEqual(try split(0.000833334).validation, 1)
         XCTAssertEqual(try split(0.00083334).validation, 1)
-        XCTAssertTrue(failure(try config(train: "idx:train", test: nil).withValidation(0.000833333)).contains(
-            "rounds to 0 validation images"))
+        XCTAssertTrue(
+            failure(try config(train: "idx:train", test: nil).withValidation(0.000833333)).contains(
+                "rounds to 0 validation images"))
         XCTAssertEqual(TrainingSetup.validationBound(full: 7, lowest: true), "0.0714286")
         XCTAssertEqual(TrainingSetup.validationBound(full: 7, lowest: false), "0.928571")
         // Written in the file, the error names the key's line and column.
@@ -220,7 +223,9 @@ final class TrainingSetupDataTests: XCTestCase {
               validation: 0.0001
             model: [flatten, {dense: {units: 2}}]
             """)
-        XCTAssertTrue(failure(written).hasPrefix("DIR/exp.yaml:4:15: data.validation: 0.0001 of the 600"), failure(written))
+        XCTAssertTrue(
+            failure(written).hasPrefix("DIR/exp.yaml:4:15: data.validation: 0.0001 of the 600"),
+            failure(written))
         XCTAssertNil(
             try TrainingSetup.make(try config(train: "idx:train", test: nil).withValidation(0))
                 .plan.validation)
@@ -230,7 +235,8 @@ final class TrainingSetupDataTests: XCTestCase {
         // 8 images of 4×4, pixel value = image · 16 + pixel index (out of 255); crop 2 → network 2×2.
         let pixels = (0..<8).flatMap { i in (0..<16).map { UInt8(i * 16 + $0) } }
         try IDXArray(dimensions: [8, 4, 4], values: pixels).write(to: "\(fx.folder)/crop-images")
-        try IDXArray(dimensions: [8], values: [UInt8](repeating: 1, count: 8)).write(to: "\(fx.folder)/crop-labels")
+        try IDXArray(dimensions: [8], values: [UInt8](repeating: 1, count: 8)).write(
+            to: "\(fx.folder)/crop-labels")
         let c = try fx.load(
             """
             name: crop

@@ -44,7 +44,8 @@ final class ConfigErrorTests: XCTestCase {
         let badSeed = try BuiltBinary.run(["run", tiny.file.path, "--seed", "-3"])
         XCTAssertEqual(badSeed.status, 64)
         XCTAssertTrue(
-            badSeed.err.contains("option '--seed' expects an integer in [0, 9223372036854775807] (2^63 − 1), found '-3'"),
+            badSeed.err.contains(
+                "option '--seed' expects an integer in [0, 9223372036854775807] (2^63 − 1), found '-3'"),
             badSeed.err)
         // One past the largest seed is the same usage error (it was blamed on --set seed=…, exit 1).
         let bigSeed = try BuiltBinary.run(["run", tiny.file.path, "--seed", "9223372036854775808"])

@@ -61,7 +61,9 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
             let csv = try String(
                 contentsOf: tiny.store.appendingPathComponent(id).appendingPathComponent("epochs.csv"),
                 encoding: .utf8)
-            let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let rows = csv.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
             let column = try XCTUnwrap(rows[0].firstIndex(of: "val_acc"), csv)
             XCTAssertEqual(rows.count, 3, csv)
             for row in rows.dropFirst() { XCTAssertNotNil(Double(row[column]), csv) }

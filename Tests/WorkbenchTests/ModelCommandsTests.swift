@@ -27,7 +27,8 @@ final class ModelCommandsTests: XCTestCase {
             let refused = try BuiltBinary.run(["gradcheck", file, "--tolerance", tolerance])
             XCTAssertEqual(refused.status, 64, tolerance + refused.err)
             XCTAssertTrue(
-                refused.err.contains("option '--tolerance' expects a finite number > 0, found '\(tolerance)'"),
+                refused.err.contains(
+                    "option '--tolerance' expects a finite number > 0, found '\(tolerance)'"),
                 refused.err)
         }
     }

@@ -70,7 +70,9 @@ public struct RandomCrop: Augmentation {
     }
 
     /// The central window of the same size, padded with the same fill where it reaches past the image.
-    public var evaluationCounterpart: (any Augmentation)? { CenterCrop(height: height, width: width, fill: fill) }
+    public var evaluationCounterpart: (any Augmentation)? {
+        CenterCrop(height: height, width: width, fill: fill)
+    }
 
     public var description: String {
         let size = height == width ? "\(height)" : "\(height)x\(width)"

@@ -33,7 +33,8 @@ struct GradcheckCommand: Command {
         if let text = context.arguments.value("tolerance") {
             guard let value = Double(text), value.isFinite, value > 0 else {
                 throw CLIError.usage(
-                    "option '--tolerance' expects a finite number > 0, found '\(text)'", usage: Self.spec.usage)
+                    "option '--tolerance' expects a finite number > 0, found '\(text)'",
+                    usage: Self.spec.usage)
             }
             tolerance = value
         }
@@ -63,8 +64,9 @@ struct GradcheckCommand: Command {
             let parameters = (layer.parameters > 0 ? String(format: "%.3e", layer.parameters) : "-")
                 .padding(toLength: 12, withPad: " ", startingAt: 0)
             context.console.print(
-                String(format: "%-3d %@  %-12.3e  %@  %7d  %7d", layer.index, kind, layer.input,
-                       parameters, layer.checked, layer.skipped))
+                String(
+                    format: "%-3d %@  %-12.3e  %@  %7d  %7d", layer.index, kind, layer.input,
+                    parameters, layer.checked, layer.skipped))
         }
         context.console.print(String(format: "    loss gradient           %.3e", report.loss))
         for note in report.mostlySkipped { context.console.print("note: \(note)") }

@@ -42,7 +42,9 @@ extension ExperimentConfig {
     /// What a run of this config holds at its peak, estimated from the shapes alone (nil when a
     /// layer does not fit: building reports it). `trainingSamples` and `evaluationSamples` are the
     /// sizes of the training split and of the largest evaluation set (0 for none).
-    public func memoryEstimate(inputShape: [Int], trainingSamples: Int, evaluationSamples: Int) -> MemoryEstimate? {
+    public func memoryEstimate(inputShape: [Int], trainingSamples: Int, evaluationSamples: Int)
+        -> MemoryEstimate?
+    {
         var shape = inputShape
         var parameters = 0
         var floatsPerSample = 0
@@ -54,7 +56,8 @@ extension ExperimentConfig {
         }
         let chunk = max(1, training.chunk)
         func chunks(_ n: Int) -> Int { (max(1, min(training.batchSize, n)) + chunk - 1) / chunk }
-        let evaluationGroup = evaluationSamples > 0 ? min(4 * max(1, training.threads), chunks(evaluationSamples)) : 0
+        let evaluationGroup =
+            evaluationSamples > 0 ? min(4 * max(1, training.threads), chunks(evaluationSamples)) : 0
         let replicas = max(chunks(trainingSamples), evaluationGroup)
         let input = inputShape.reduce(1) { sat($0, times: $1) }
         let samples = min(chunk, max(1, training.batchSize))
@@ -73,7 +76,8 @@ extension ExperimentConfig {
     public func checkMemory(inputShape: [Int], trainingSamples: Int, evaluationSamples: Int) throws {
         guard
             let m = memoryEstimate(
-                inputShape: inputShape, trainingSamples: trainingSamples, evaluationSamples: evaluationSamples),
+                inputShape: inputShape, trainingSamples: trainingSamples, evaluationSamples: evaluationSamples
+            ),
             m.total > Self.maxMemory
         else { return }
         throw ConfigError(

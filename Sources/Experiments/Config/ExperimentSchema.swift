@@ -104,7 +104,8 @@ public enum ExperimentSchema {
             [
                 KeySpec(
                     "size", .int(upTo(maxSide)), .required,
-                    "Side of the square crop; validation and test images are centre-cropped (or centre-padded) to it."),
+                    "Side of the square crop; validation and test images are centre-cropped (or centre-padded) to it."
+                ),
                 KeySpec(
                     "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
                     "Border added on each side before cropping."),
@@ -199,7 +200,8 @@ public enum ExperimentSchema {
                 KeySpec("kernel", .int(upTo(maxWindow)), .required, "Side of the square kernel."),
                 KeySpec("stride", .int(upTo(maxWindow)), .value(.int(1)), "Step between windows."),
                 KeySpec(
-                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Zero border added on each side."),
+                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
+                    "Zero border added on each side."),
                 KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
                 KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
                 KeySpec(

@@ -111,7 +111,8 @@ extension TrainingSetup {
                 mark, "data.validation",
                 "\(fraction) of \(total) holds out \(validation) for validation, leaving 0 to train on; "
                     + "expected a fraction that leaves at least 1 training image (below "
-                    + "\(full - 1).5/\(full), i.e. \(validationBound(full: full, lowest: false)) or less here)")
+                    + "\(full - 1).5/\(full), i.e. \(validationBound(full: full, lowest: false)) or less here)"
+            )
         }
         let batch = config.training.batchSize
         if config.training.dropLast && train < batch {
