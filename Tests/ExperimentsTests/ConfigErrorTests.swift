@@ -205,6 +205,17 @@ final class ConfigErrorTests: XCTestCase {
                 of: "labels: data/train-labels.gz}\n",
                 with: "labels: data/train-labels.gz}\n  normalize: {mean: 0.5, std: 1e-7}\n"))
         XCTAssertEqual(smallest.data.normalize?.std, [1e-7])
+        // A huge mean with a small std overflows too: (|mean| + 1) / std must stay ≤ 1e30.
+        let huge = ConfigFixture.minimal.replacingOccurrences(
+            of: "labels: data/train-labels.gz}\n",
+            with: "labels: data/train-labels.gz}\n  normalize: {mean: 1e30, std: 0.5}\n")
+        XCTAssertEqual(
+            fx.errors(huge),
+            [
+                "DIR/exp.yaml:4:21: data.normalize: expected (|mean| + 1) / std, the largest normalised [0, 1] "
+                    + "pixel, at most 1e+30, found 2e+30 (mean 1e30, std 0.5)"
+            ])
+        XCTAssertNoThrow(try fx.load(huge.replacingOccurrences(of: "std: 0.5", with: "std: 1")))
     }
 
     func testDuplicateKeysInAnExperimentFile() {

@@ -256,6 +256,19 @@ extension ExperimentConfig {
             }
             if let mean = values("mean"), let std = values("std") {
                 normalize = NormalizeConfig(mean: mean, std: std)
+                // A [0, 1] pixel becomes (x − mean) / std: keep that well inside float32.
+                let limit = ExperimentSchema.maxNormalized
+                if !mean.isEmpty, !std.isEmpty,
+                    let worst = (0..<max(mean.count, std.count)).map({ c in
+                        (abs(mean[min(c, mean.count - 1)]) + 1) / std[min(c, std.count - 1)]
+                    }).max(), !(worst <= limit), let meanNode = normNode["mean"]
+                {
+                    d.report(
+                        meanNode.mark, "data.normalize",
+                        "expected (|mean| + 1) / std, the largest normalised [0, 1] pixel, at most 1e+30, "
+                            + "found \(worst) (mean \(ConfigDecoder.describe(meanNode)), std "
+                            + "\(normNode["std"].map(ConfigDecoder.describe) ?? "?"))")
+                }
             }
         }
         guard let train, present("test") == nil || test != nil else { return nil }

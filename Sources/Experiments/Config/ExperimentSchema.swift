@@ -85,6 +85,10 @@ public enum ExperimentSchema {
     /// about 1e7·(1 + |mean|). (1e-7 as a float32 is just above 1e-7, so the bound itself is accepted.)
     public static let minStd = 1e-7
 
+    /// Largest (|mean| + 1) / std allowed, so normalised [0, 1] pixels stay far inside float32
+    /// (3.4e38) through the layers.
+    public static let maxNormalized = 1e30
+
     public static let normalize: [KeySpec] = [
         KeySpec(
             "mean", .doubleOrList(.any), .required,
