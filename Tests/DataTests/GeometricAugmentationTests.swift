@@ -48,6 +48,28 @@ final class GeometricAugmentationTests: XCTestCase {
         XCTAssertTrue(seen.contains([0, 0]))
     }
 
+    func testCenterCropTakesTheMiddleWindowAndPadsSmallImagesInTheMiddle() throws {
+        let image = StreamFixtures.ramp(channels: 2, height: 5, width: 4)
+        // Crop 3×2 of 5×4: top ⌊2/2⌋ = 1, left ⌊2/2⌋ = 1.
+        var out = image
+        var rng = SplitMix64(seed: 1)
+        CenterCrop(height: 3, width: 2).apply(&out, rng: &rng)
+        XCTAssertEqual(out, referenceCrop(image, top: 1, left: 1, height: 3, width: 2, padding: 0, fill: 0))
+        // Window 8×7 over 5×4: 3 extra rows (1 above, 2 below), 3 extra columns (1 left, 2 right);
+        // in the 2-padded 9×8 image that window starts at (1, 1).
+        var padded = image
+        CenterCrop(height: 8, width: 7, fill: -1).apply(&padded, rng: &rng)
+        XCTAssertEqual(
+            padded, referenceCrop(image, top: 1, left: 1, height: 8, width: 7, padding: 2, fill: -1))
+        XCTAssertEqual(padded.pixels[0], -1)
+        XCTAssertEqual(padded.pixels[1 * 7 + 1], image.pixels[0])
+        XCTAssertEqual(try CenterCrop(height: 8, width: 7).outputShape(for: (2, 5, 4)).height, 8)
+        // Random crops have it as their evaluation counterpart; shape-keeping steps have none.
+        let pipeline = AugmentationPipeline([RandomCrop(size: 3, padding: 1, fill: 0.5), HorizontalFlip()])
+        XCTAssertEqual(pipeline.evaluationPipeline?.description, "center_crop(size: 3, fill: 0.5)")
+        XCTAssertNil(AugmentationPipeline([HorizontalFlip()]).evaluationPipeline)
+    }
+
     func testSameSizeCropWithoutPaddingIsIdentity() throws {
         let image = StreamFixtures.ramp(channels: 3, height: 4, width: 7)
         let crop = RandomCrop(height: 4, width: 7)

@@ -100,7 +100,9 @@ final class ConfigErrorTests: XCTestCase {
         )
         XCTAssertEqual(
             fx.errors(""),
-            ["DIR/exp.yaml: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"])
+            [
+                "DIR/exp.yaml: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+            ])
         XCTAssertEqual(
             fx.errors("", overrides: ["name=x"]),
             [
@@ -158,11 +160,62 @@ final class ConfigErrorTests: XCTestCase {
             [
                 "DIR/exp.yaml:4:11: data.resize: expected a folder dataset to resize, found only idx datasets",
                 "DIR/exp.yaml:6:21: data.normalize.mean: expected 1 or 3 values (one per channel), found 2: [0.1, 0.2]",
-                "DIR/exp.yaml:6:38: data.normalize.std: expected a number > 0 or a list of them (one per channel), found 0",
+                "DIR/exp.yaml:6:38: data.normalize.std: expected a number ≥ 1e-07 or a list of them (one per channel), found 0",
                 "DIR/exp.yaml:8:42: model[0].conv.table: expected one row per filter (2 rows), found 1 rows",
                 "DIR/exp.yaml:9:34: optimizer.nesterov: expected momentum > 0 with nesterov: true, found momentum 0",
                 "DIR/exp.yaml:10:41: schedule.milestones: expected strictly increasing epochs, found [3, 2]",
             ])
+    }
+
+    func testCosineFloorAboveTheLearningRateIsRefusedAtItsKey() throws {
+        let text =
+            ConfigFixture.minimal
+            + "optimizer: {name: sgd, lr: 0.05}\nschedule: {name: cosine, min_lr: 1e8}\n"
+        XCTAssertEqual(
+            fx.errors(text),
+            [
+                "DIR/exp.yaml:8:34: schedule.min_lr: expected at most optimizer.lr (0.05), the rate cosine "
+                    + "anneals from, found 100000000.0"
+            ])
+        XCTAssertEqual(
+            fx.errors(text.replacingOccurrences(of: "1e8", with: "0.0500001")).first?.contains(
+                "schedule.min_lr"),
+            true)
+        // The default lr (0.01) counts too, and --set edits are checked the same way.
+        XCTAssertEqual(
+            fx.errors(ConfigFixture.minimal, overrides: ["schedule={name: cosine, min_lr: 1e6}"]).count, 1)
+        // A floor equal to the rate is a constant schedule: accepted.
+        let equal = try fx.load(text.replacingOccurrences(of: "1e8", with: "0.05"))
+        XCTAssertEqual(equal.schedule.params["min_lr"]?.double, 0.05)
+    }
+
+    func testSubnormalNormalizeStdIsRefused() throws {
+        for std in ["1e-39", "1e-40", "9.9e-8", "[0.5, 1e-39, 0.5]"] {
+            let channels = std.hasPrefix("[") ? "  channels: 3\n" : ""
+            let text = ConfigFixture.minimal.replacingOccurrences(
+                of: "labels: data/train-labels.gz}\n",
+                with: "labels: data/train-labels.gz}\n\(channels)  normalize: {mean: 0.5, std: \(std)}\n")
+            let errors = fx.errors(text)
+            XCTAssertEqual(errors.count, 1, std)
+            XCTAssertTrue(errors.first?.contains("data.normalize.std: expected a ") == true, "\(errors)")
+            XCTAssertTrue(errors.first?.contains("≥ 1e-07") == true, "\(errors)")
+        }
+        let smallest = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(
+                of: "labels: data/train-labels.gz}\n",
+                with: "labels: data/train-labels.gz}\n  normalize: {mean: 0.5, std: 1e-7}\n"))
+        XCTAssertEqual(smallest.data.normalize?.std, [1e-7])
+        // A huge mean with a small std overflows too: (|mean| + 1) / std must stay ≤ 1e30.
+        let huge = ConfigFixture.minimal.replacingOccurrences(
+            of: "labels: data/train-labels.gz}\n",
+            with: "labels: data/train-labels.gz}\n  normalize: {mean: 1e30, std: 0.5}\n")
+        XCTAssertEqual(
+            fx.errors(huge),
+            [
+                "DIR/exp.yaml:4:21: data.normalize: expected (|mean| + 1) / std, the largest normalised [0, 1] "
+                    + "pixel, at most 1e+30, found 2e+30 (mean 1e30, std 0.5)"
+            ])
+        XCTAssertNoThrow(try fx.load(huge.replacingOccurrences(of: "std: 0.5", with: "std: 1")))
     }
 
     func testDuplicateKeysInAnExperimentFile() {

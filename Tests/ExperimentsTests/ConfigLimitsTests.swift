@@ -19,7 +19,8 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(
             fx.errors(
                 ConfigFixture.minimal.replacingOccurrences(of: "{units: 10}", with: "{units: \(Self.huge)}")),
-            ["DIR/exp.yaml:6:20: model[1].dense.units: expected an integer in [1, 65536], found \(Self.huge)"])
+            ["DIR/exp.yaml:6:20: model[1].dense.units: expected an integer in [1, 65536], found \(Self.huge)"]
+        )
         let overrides = [
             "model.0=conv", "model.0.conv.filters=\(Self.huge)", "model.0.conv.kernel=3",
             "model.0.conv.padding=\(Self.huge)", "training.chunk=\(Self.huge)",
@@ -147,14 +148,18 @@ final class ConfigLimitsTests: XCTestCase {
             fx.errors(
                 ConfigFixture.minimal.replacingOccurrences(
                     of: "- flatten", with: "- conv: {filters: 2, kernel: 1, table: [[0], [-1]]}")),
-            ["DIR/exp.yaml:5:48: model[0].conv.table[1]: expected a list of integers in [0, 65535], found [-1]"])
+            [
+                "DIR/exp.yaml:5:48: model[0].conv.table[1]: expected a list of integers in [0, 65535], found [-1]"
+            ])
     }
 
     func testLongValuesAreCutInMessages() {
         let long = "[" + (1...40).reversed().map(String.init).joined(separator: ", ") + "]"
         let found = fx.errors(ConfigFixture.minimal + "schedule: {name: multistep, milestones: \(long)}\n")
         XCTAssertEqual(found.count, 1)
-        XCTAssertTrue(found[0].hasSuffix("found [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26…"), found[0])
+        XCTAssertTrue(
+            found[0].hasSuffix("found [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26…"), found[0]
+        )
     }
 
     func testSettingAnEntryOfAnEmptyOrAbsentListNamesTheIndex() {
@@ -184,11 +189,13 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(message(fx.folder), "\(fx.folder): expected a readable YAML file, found a directory")
         XCTAssertEqual(
             message("/dev/null"),
-            "/dev/null: expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+            "/dev/null: expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+        )
         let empty = try fx.write("", name: "empty.yaml")
         XCTAssertEqual(
             message(empty),
-            "\(empty): expected an experiment (name, data, model, ...), found an empty file (no YAML document)")
+            "\(empty): expected an experiment (name, data, model, ...), found an empty file (no YAML document)"
+        )
     }
 
     // MARK: Size check before building
@@ -222,7 +229,8 @@ final class ConfigLimitsTests: XCTestCase {
         // 28 + 2·1000 − 5 + 1 = 2024; (6 output maps + 1·5·5 unfolded rows) · 2024² floats per sample,
         // · 16 samples (chunk) · 4 bytes = 8,127,606,784 bytes = 7.57 GiB.
         XCTAssertEqual(
-            try sizeError("  - conv: {filters: 6, kernel: 5, padding: 1000}\n  - flatten\n  - dense: {units: 2}"),
+            try sizeError(
+                "  - conv: {filters: 6, kernel: 5, padding: 1000}\n  - flatten\n  - dense: {units: 2}"),
             "DIR/exp.yaml:5:5: model[0].conv: gives 6 maps of 2024×2024, so the layers up to here need 7.6 GiB "
                 + "of buffers per chunk of 16 samples, expected at most 2 GiB; check padding, kernel, stride, "
                 + "filters and units (or lower training.chunk)")
@@ -277,6 +285,71 @@ final class ConfigLimitsTests: XCTestCase {
             XCTAssertTrue(
                 "\(error)".contains("training.batch_size: a batch of 64 network inputs"), "\(error)")
         }
+        // Holding out 32 of the 64 for validation leaves batches of 32 training images: accepted.
+        XCTAssertNoThrow(
+            try c.checkedNetwork(
+                train: try c.makeTrainDataset(), test: nil, split: (train: 32, validation: 32)))
+    }
+
+    func testEveryChunkReplicaCountsInTheMemoryTotal() throws {
+        // The trial's chunk-mem.yaml: 784 → 8192 → 10 dense, batch 64, chunk 1 peaked at 1.77 GB
+        // (263 MB with chunk 16): one replica per chunk, each with its own gradients.
+        try writeTinyIDX()
+        let text = """
+            name: mem
+            data:
+              train: {format: idx, images: data/tiny-images.idx, labels: data/tiny-labels.idx}
+            model: [flatten, dense: {units: 8192}, dense: {units: 10}]
+            training: {epochs: 1, batch_size: 64, chunk: 1}
+
+            """
+        let c = try fx.load(text)
+        let m = try XCTUnwrap(
+            c.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
+        // 6,512,650 parameters; per sample 784 input floats + 2·(8192 + 10) outputs and gradients.
+        XCTAssertEqual(m.replicas, 64)
+        XCTAssertEqual(m.perReplica, 4 * (6_512_650 + 784 + 2 * 8202))
+        XCTAssertEqual(m.master, 4 * 6_512_650 * 3)  // weights, gradients, SGD momentum
+        XCTAssertEqual(m.batches, 64 * 784 * 4 * 5)  // prefetch max(2, 2·2 workers) + 1
+        XCTAssertEqual(m.total, 1_750_793_848)
+        let sixteen = try XCTUnwrap(
+            try fx.load(text, overrides: ["training.chunk=16"])
+                .memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 0))
+        XCTAssertEqual(sixteen.replicas, 4)
+        // A training split of 2 needs 2 replicas, but evaluating 60 images in batches of 64 uses a
+        // group of 4·threads = 4.
+        let small = try fx.load(text, overrides: ["training.threads=1"])
+        XCTAssertEqual(
+            small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 0)?.replicas,
+            2)
+        XCTAssertEqual(
+            small.memoryEstimate(inputShape: [1, 28, 28], trainingSamples: 2, evaluationSamples: 60)?
+                .replicas, 4)
+
+        // Four times the units (26,050,570 parameters): 64 replicas of 99.6 MiB are refused, naming
+        // the keys; chunk 16 passes.
+        let wide = text.replacingOccurrences(of: "8192", with: "32768")
+        let refused = try fx.load(wide)
+        XCTAssertThrowsError(
+            try refused.checkMemory(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60)
+        ) { error in
+            XCTAssertEqual(
+                "\(error)".replacingOccurrences(of: self.fx.folder, with: "DIR"),
+                "DIR/exp.yaml:5:35: training.batch_size: the run would need about 6.5 GiB: 64 network replicas "
+                    + "(one per chunk of 1 samples of a batch of 64) of 99.6 MiB each (gradients and buffers), "
+                    + "298.1 MiB of weights, gradients and optimizer state, 980.0 KiB of input batches in flight; "
+                    + "expected at most 4 GiB; raise training.chunk (fewer replicas), lower training.batch_size or "
+                    + "training.workers, or shrink the model or its input (units, filters, random_crop size and "
+                    + "padding, data.resize)")
+        }
+        XCTAssertNoThrow(
+            try fx.load(wide, overrides: ["training.chunk=16"])
+                .checkMemory(inputShape: [1, 28, 28], trainingSamples: 540, evaluationSamples: 60))
+        // checkedNetwork runs the check before building (the 2-image set trains in 2 replicas, but
+        // the 64 of a batch from a 600-image split would not).
+        XCTAssertNoThrow(try refused.checkedNetwork(train: try refused.makeTrainDataset(), test: nil))
+        XCTAssertThrowsError(
+            try refused.checkedNetwork(train: try refused.makeTrainDataset(), test: nil, split: (540, 60)))
     }
 
     func testLeNetSizedNetworksPassTheSizeCheck() throws {
@@ -288,7 +361,8 @@ final class ConfigLimitsTests: XCTestCase {
     }
 
     func testLayerKindsUseTheExperimentFileNames() throws {
-        let c = try fx.load(ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- flatten\n  - scaled_tanh"))
+        let c = try fx.load(
+            ConfigFixture.minimal.replacingOccurrences(of: "- flatten", with: "- flatten\n  - scaled_tanh"))
         XCTAssertEqual(c.makeLayerSpecs().map(\.kind), ["flatten", "scaled_tanh", "dense"])
     }
 

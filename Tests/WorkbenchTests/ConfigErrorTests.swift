@@ -43,7 +43,15 @@ final class ConfigErrorTests: XCTestCase {
         XCTAssertTrue(missing.err.contains("nope.yaml"), missing.err)
         let badSeed = try BuiltBinary.run(["run", tiny.file.path, "--seed", "-3"])
         XCTAssertEqual(badSeed.status, 64)
-        XCTAssertTrue(badSeed.err.contains("option '--seed' expects an integer ≥ 0, found '-3'"), badSeed.err)
+        XCTAssertTrue(
+            badSeed.err.contains(
+                "option '--seed' expects an integer in [0, 9223372036854775807] (2^63 − 1), found '-3'"),
+            badSeed.err)
+        // One past the largest seed is the same usage error (it was blamed on --set seed=…, exit 1).
+        let bigSeed = try BuiltBinary.run(["run", tiny.file.path, "--seed", "9223372036854775808"])
+        XCTAssertEqual(bigSeed.status, 64, bigSeed.err)
+        XCTAssertTrue(bigSeed.err.contains("option '--seed' expects an integer in [0, "), bigSeed.err)
+        XCTAssertFalse(bigSeed.err.contains("--set seed"), bigSeed.err)
     }
 
     /// The values a trial run found to trap (exit 132, one mid-run leaving a stale run), allocate
@@ -55,7 +63,7 @@ final class ConfigErrorTests: XCTestCase {
         let file = try tiny.write(TinyExperiment.basic)
         let f32 = "as a 32-bit float, the precision training uses)"
         let cases: [(set: String, message: String)] = [
-            ("data.normalize={mean: 0.5, std: 1e-300}", "data.normalize.std: expected a number > 0"),
+            ("data.normalize={mean: 0.5, std: 1e-300}", "data.normalize.std: expected a number ≥ 1e-07"),
             (
                 "optimizer.clip_norm=1e-300",
                 "optimizer.clip_norm: expected a number > 0, found 1e-300 (0.0 \(f32)"

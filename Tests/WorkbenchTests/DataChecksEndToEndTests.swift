@@ -46,6 +46,33 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
     }
 
+    func testSizeChangingCropsRunAndGradcheckWithCentreCroppedEvaluationImages() throws {
+        // The trial's repro: a crop that changes the 6×6 images to 4×4 (or pads them to 8×8) with a
+        // validation split trapped in validation (exit 132), and gradcheck trapped on every such crop.
+        for crop in ["{size: 4}", "{size: 8, padding: 1}"] {
+            let file = try tiny.write(
+                TinyExperiment.basic.replacingOccurrences(
+                    of: "  test: {", with: "  validation: 0.25\n  test: {")
+                    + "augment: [{random_crop: \(crop)}]\n")
+            let run = try BuiltBinary.run(["run", file, "--store", tiny.store.path])
+            XCTAssertEqual(run.status, 0, crop + run.err)
+            // Both epochs have a validation loss and accuracy.
+            let id = run.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            let csv = try String(
+                contentsOf: tiny.store.appendingPathComponent(id).appendingPathComponent("epochs.csv"),
+                encoding: .utf8)
+            let rows = csv.split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
+            let column = try XCTUnwrap(rows[0].firstIndex(of: "val_acc"), csv)
+            XCTAssertEqual(rows.count, 3, csv)
+            for row in rows.dropFirst() { XCTAssertNotNil(Double(row[column]), csv) }
+            let check = try BuiltBinary.run(["gradcheck", file])
+            XCTAssertTrue([0, 1].contains(check.status), crop + check.err)
+            XCTAssertTrue(check.out.contains("gradient check on 4 samples"), check.out)
+        }
+    }
+
     func testTestFolderWithAClassTrainingLacksFailsBeforeTraining() throws {
         let train = dir.appendingPathComponent("train-png").path
         let test = dir.appendingPathComponent("test-png").path
@@ -67,7 +94,7 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(run.status, 1, run.err)
         XCTAssertEqual(
             run.err,
-            "error: tiny: data.test: test class 7 of folder \(test) (data.test) is not among the training "
+            "error: \(file):5:9: data.test: test class 7 of folder \(test) (data.test) is not among the training "
                 + "classes; expected every test class to be a training class (matched by folder name), found "
                 + "training classes 0, 1, 2 in folder \(train) (data.train) and test classes 0, 1, 7\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: tiny.store.path), "a run folder was created")
@@ -94,10 +121,10 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         let file = try tiny.write(TinyExperiment.basic)
         // 48 training images: 0.9999 holds out all 48.
         let expected =
-            "error: tiny: data.validation: 0.9999 of the 48 images of IDX file "
+            "error: --set data.validation=0.9999: data.validation: 0.9999 of the 48 images of IDX file "
             + "\(dir.appendingPathComponent("train-images.idx").path) (data.train.images) holds out 48 for "
             + "validation, leaving 0 to train on; expected a fraction that leaves at least 1 training image "
-            + "(at most 47/48 ≈ 0.97917 here)\n"
+            + "(below 47.5/48, i.e. 0.989583 or less here)\n"
         for command in [["run"], ["gradcheck"], ["bench", "--experiment"]] {
             let result = try BuiltBinary.run(command + [file, "--set", "data.validation=0.9999"])
             XCTAssertEqual(result.status, 1, "\(command): \(result.err)")
@@ -115,7 +142,7 @@ final class DataChecksEndToEndTests: TinyExperimentTestCase {
         XCTAssertEqual(dropLast.status, 1, dropLast.err)
         XCTAssertEqual(
             dropLast.err,
-            "error: tiny: training.batch_size: 100 with training.drop_last: true gives 0 training batches "
+            "error: --set training.batch_size=100: training.batch_size: 100 with training.drop_last: true gives 0 training batches "
                 + "per epoch: the training split has 48 images; expected batch_size at most 48, or "
                 + "drop_last: false\n"
         )

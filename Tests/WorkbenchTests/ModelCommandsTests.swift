@@ -23,6 +23,14 @@ final class ModelCommandsTests: XCTestCase {
         XCTAssertTrue(result.out.contains(": ok"), result.out)
         let bad = try BuiltBinary.run(["gradcheck", file, "--tolerance", "0"])
         XCTAssertEqual(bad.status, 64)
+        for tolerance in ["inf", "nan", "-1"] {
+            let refused = try BuiltBinary.run(["gradcheck", file, "--tolerance", tolerance])
+            XCTAssertEqual(refused.status, 64, tolerance + refused.err)
+            XCTAssertTrue(
+                refused.err.contains(
+                    "option '--tolerance' expects a finite number > 0, found '\(tolerance)'"),
+                refused.err)
+        }
     }
 
     func testPredictClassifiesExportedImages() throws {

@@ -17,11 +17,19 @@ public protocol Augmentation: Sendable, CustomStringConvertible {
     /// The shape `apply` produces from an input of `shape`; throws a `DataError` when the
     /// augmentation cannot take that input (e.g. a crop larger than the padded image).
     func outputShape(for shape: ImageShape) throws -> ImageShape
+
+    /// The deterministic step validation and test images get in place of this one, so that they
+    /// reach the network at the training images' size (`RandomCrop` → `CenterCrop`); `nil` for the
+    /// augmentations that keep the shape (evaluation images skip them).
+    var evaluationCounterpart: (any Augmentation)? { get }
 }
 
 extension Augmentation {
     /// Most augmentations keep the shape.
     public func outputShape(for shape: ImageShape) throws -> ImageShape { shape }
+
+    /// Shape-keeping augmentations have no evaluation counterpart.
+    public var evaluationCounterpart: (any Augmentation)? { nil }
 }
 
 /// Formats a float parameter compactly for descriptions ("0.5", "2", "-1e-05").

@@ -27,6 +27,16 @@ public struct AugmentationPipeline: Augmentation {
         return current
     }
 
+    /// The steps' evaluation counterparts in order (`CenterCrop` for every `RandomCrop`), or `nil`
+    /// when no step has one: what validation and test images go through.
+    public var evaluationCounterpart: (any Augmentation)? { evaluationPipeline }
+
+    /// `evaluationCounterpart` as a pipeline.
+    public var evaluationPipeline: AugmentationPipeline? {
+        let steps = steps.compactMap(\.evaluationCounterpart)
+        return steps.isEmpty ? nil : AugmentationPipeline(steps)
+    }
+
     public var description: String {
         steps.isEmpty ? "none" : steps.map(\.description).joined(separator: " -> ")
     }

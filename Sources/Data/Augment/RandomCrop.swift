@@ -69,6 +69,11 @@ public struct RandomCrop: Augmentation {
         image = Image(channels: c, height: height, width: width, pixels: out)
     }
 
+    /// The central window of the same size, padded with the same fill where it reaches past the image.
+    public var evaluationCounterpart: (any Augmentation)? {
+        CenterCrop(height: height, width: width, fill: fill)
+    }
+
     public var description: String {
         let size = height == width ? "\(height)" : "\(height)x\(width)"
         return "random_crop(size: \(size), padding: \(padding), fill: \(formatParameter(fill)))"

@@ -13,14 +13,15 @@ import WorkbenchRandom
 ///     for batch in stream.epoch(0) { let batch = try batch.get(); ... }
 ///
 /// Nothing is decoded until the first batch is asked for. Validation and test data use
-/// `BatchStream.evaluation`, which neither shuffles nor augments.
+/// `BatchStream.evaluation`, which neither shuffles nor augments at random (it only centre-crops to
+/// the training crop size).
 public struct BatchStream: Sendable {
     public let dataset: any Dataset
     public let batchSize: Int
     public let shuffle: Bool
     /// Drop the last batch of an epoch when it would be smaller than `batchSize`.
     public let dropLast: Bool
-    /// Applied to training samples only; `nil` for evaluation.
+    /// Training: the random augmentation. Evaluation: its deterministic counterpart, or `nil`.
     public let augmentation: AugmentationPipeline?
     /// Applied after augmentation, to every sample.
     public let normalization: Normalization?
@@ -56,14 +57,16 @@ public struct BatchStream: Sendable {
         self.imageShape = shape
     }
 
-    /// A stream for validation or test data: dataset order, no augmentation, every sample kept.
+    /// A stream for validation or test data: dataset order, every sample kept, no random
+    /// augmentation — only `resize`, the deterministic counterpart of the training augmentation
+    /// (`AugmentationPipeline.evaluationPipeline`: a centre crop for every random crop), if any.
     public static func evaluation(
         dataset: any Dataset, batchSize: Int, normalization: Normalization? = nil,
-        workers: Int = 1, prefetch: Int? = nil
+        resize: AugmentationPipeline? = nil, workers: Int = 1, prefetch: Int? = nil
     ) throws -> BatchStream {
         try BatchStream(
             dataset: dataset, batchSize: batchSize, shuffle: false, dropLast: false,
-            augmentation: nil, normalization: normalization, seed: SplitMix64(seed: 0),
+            augmentation: resize, normalization: normalization, seed: SplitMix64(seed: 0),
             workers: workers, prefetch: prefetch)
     }
 

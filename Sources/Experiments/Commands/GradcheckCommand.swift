@@ -11,11 +11,13 @@ struct GradcheckCommand: Command {
         options: [
             .init("set", .repeated(placeholder: "KEY=VALUE"), "Override a config key."),
             .init("count", .value(placeholder: "N"), "Training samples to check on (default 4)."),
-            .init("tolerance", .value(placeholder: "X"), "Largest relative error accepted (default 0.01)."),
+            .init(
+                "tolerance", .value(placeholder: "X"),
+                "Largest relative error accepted: a finite number > 0 (default 0.01)."),
         ],
         discussion: """
-            Uses the first samples of the training set as the network sees them (normalised, not augmented),
-            the network initialised from the experiment's seed, and the configured loss. For each layer it
+            Uses the first samples of the training set as evaluation sees them (normalised, not augmented at
+            random; centre-cropped to the size of every random_crop), the network initialised from the experiment's seed, and the configured loss. For each layer it
             prints the largest error of its input and parameter gradients against central differences, and
             how many coordinates were checked and how many skipped because the step crossed a kink (a
             ReLU/ELU sign or max-pool winner change). Error e = |a − n| / max(|a|, |n|, N / tolerance), N the
@@ -29,9 +31,10 @@ struct GradcheckCommand: Command {
         let count = try context.arguments.integer("count", in: 1...256, usage: Self.spec.usage) ?? 4
         var tolerance = 0.01
         if let text = context.arguments.value("tolerance") {
-            guard let value = Double(text), value > 0 else {
+            guard let value = Double(text), value.isFinite, value > 0 else {
                 throw CLIError.usage(
-                    "option '--tolerance' expects a number > 0, found '\(text)'", usage: Self.spec.usage)
+                    "option '--tolerance' expects a finite number > 0, found '\(text)'",
+                    usage: Self.spec.usage)
             }
             tolerance = value
         }
@@ -44,7 +47,7 @@ struct GradcheckCommand: Command {
         let data = setup.plan.train.dataset
         let stream = try BatchStream.evaluation(
             dataset: data, batchSize: min(count, data.count),
-            normalization: setup.plan.train.normalization, workers: 0)
+            normalization: setup.plan.train.normalization, resize: config.makeEvaluationResize(), workers: 0)
         let iterator = stream.epoch(0).makeIterator()
         guard let batch = try iterator.nextBatch() else {
             throw CLIError.failure("the training set is empty")
@@ -61,8 +64,9 @@ struct GradcheckCommand: Command {
             let parameters = (layer.parameters > 0 ? String(format: "%.3e", layer.parameters) : "-")
                 .padding(toLength: 12, withPad: " ", startingAt: 0)
             context.console.print(
-                String(format: "%-3d %@  %-12.3e  %@  %7d  %7d", layer.index, kind, layer.input,
-                       parameters, layer.checked, layer.skipped))
+                String(
+                    format: "%-3d %@  %-12.3e  %@  %7d  %7d", layer.index, kind, layer.input,
+                    parameters, layer.checked, layer.skipped))
         }
         context.console.print(String(format: "    loss gradient           %.3e", report.loss))
         for note in report.mostlySkipped { context.console.print("note: \(note)") }

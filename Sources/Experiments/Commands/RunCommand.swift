@@ -38,9 +38,10 @@ struct RunCommand: Command {
     ) throws -> ExperimentConfig {
         var overrides = context.arguments.all("set")
         if let seed = context.arguments.value("seed") {
-            guard UInt64(seed) != nil else {
+            guard let value = UInt64(seed), value <= UInt64(Int64.max) else {
                 throw CLIError.usage(
-                    "option '--seed' expects an integer ≥ 0, found '\(seed)'", usage: spec.usage)
+                    "option '--seed' expects an integer in [0, 9223372036854775807] (2^63 − 1), found '\(seed)'",
+                    usage: spec.usage)
             }
             overrides.append("seed=\(seed)")
         }

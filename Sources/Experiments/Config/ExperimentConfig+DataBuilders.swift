@@ -50,6 +50,10 @@ extension ExperimentConfig {
         AugmentationPipeline(augment.map { $0.makeAugmentation() })
     }
 
+    /// What validation and test images (and gradcheck's samples) go through instead: a centre crop
+    /// to the size of every `random_crop`, padded with its fill; `nil` when no step changes the size.
+    public func makeEvaluationResize() -> AugmentationPipeline? { makeAugmentation().evaluationPipeline }
+
     /// `data.normalize` with one value per channel (a single value is used for every channel).
     public func makeNormalization() -> Normalization? {
         guard let n = data.normalize else { return nil }

@@ -111,6 +111,17 @@ extension ExperimentConfig {
             let node = section("schedule")?["milestones"] ?? root
             d.mismatch(node, "schedule.milestones", expected: "strictly increasing epochs")
         }
+        // Cosine anneals from optimizer.lr down to min_lr; a floor above the start would climb
+        // instead, and lr − min_lr cancels in float32 (1e8 gives a rate of 0 at every step).
+        if let schedule, schedule.name == "cosine", let optimizer,
+            let minLR = schedule.params["min_lr"]?.double, let lr = optimizer.params["lr"]?.double,
+            minLR > lr
+        {
+            let node = section("schedule")?["min_lr"] ?? section("schedule") ?? root
+            d.report(
+                node.mark, "schedule.min_lr",
+                "expected at most optimizer.lr (\(lr)), the rate cosine anneals from, found \(minLR)")
+        }
         let trainingNode = section("training")
         let training = TrainingConfig(
             params: d.params(
@@ -245,12 +256,29 @@ extension ExperimentConfig {
             }
             if let mean = values("mean"), let std = values("std") {
                 normalize = NormalizeConfig(mean: mean, std: std)
+                // A [0, 1] pixel becomes (x − mean) / std: keep that well inside float32.
+                let limit = ExperimentSchema.maxNormalized
+                if !mean.isEmpty, !std.isEmpty,
+                    let worst = (0..<max(mean.count, std.count)).map({ c in
+                        (abs(mean[min(c, mean.count - 1)]) + 1) / std[min(c, std.count - 1)]
+                    }).max(), !(worst <= limit), let meanNode = normNode["mean"]
+                {
+                    d.report(
+                        meanNode.mark, "data.normalize",
+                        "expected (|mean| + 1) / std, the largest normalised [0, 1] pixel, at most 1e+30, "
+                            + "found \(worst) (mean \(ConfigDecoder.describe(meanNode)), std "
+                            + "\(normNode["std"].map(ConfigDecoder.describe) ?? "?"))")
+                }
             }
         }
         guard let train, present("test") == nil || test != nil else { return nil }
         return DataConfig(
             train: train, test: test, channels: channels, resize: params.ints("resize"),
-            validation: params["validation"]?.double ?? 0, normalize: normalize)
+            validation: params["validation"]?.double ?? 0, normalize: normalize,
+            marks: Dictionary(
+                uniqueKeysWithValues: ["train", "test", "validation"].compactMap { key in
+                    node[key].map { (key, $0.mark) }
+                }))
     }
 
     private static func decodeSweepValues(_ node: YAMLNode, _ d: ConfigDecoder) -> [SweepValue] {

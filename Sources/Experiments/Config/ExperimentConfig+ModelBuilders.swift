@@ -41,6 +41,10 @@ extension LayerConfig {
 }
 
 extension ExperimentConfig {
+    /// Where `data.<key>` was written (`train`, `test`, `validation`), or the experiment's name
+    /// when the config was not read from a file.
+    public func dataMark(_ key: String) -> SourceMark { data.marks[key] ?? SourceMark(origin: name) }
+
     /// The `model:` list as WorkbenchModel layer specs, in order.
     public func makeLayerSpecs() -> [LayerSpec] { model.map { $0.makeSpec() } }
 
@@ -76,21 +80,37 @@ extension ExperimentConfig {
 
     /// Everything that can be checked before training, given the opened datasets: augmentations fit
     /// the training images, test images match what the network sees, a batch of inputs fits
-    /// (`checkBatchSize`), the network's shapes fit, and the last layer gives one score per class.
+    /// (`checkBatchSize`), the estimated memory stays under 4 GiB (`checkMemory`), the network's
+    /// shapes fit, and the last layer gives one score per class.
     /// Returns the built network.
-    public func checkedNetwork(train: any Dataset, test: (any Dataset)?) throws -> Network {
+    ///
+    /// `split` gives the sizes of the training and validation parts when the training set is split
+    /// (`data.validation`); the batch-input and memory checks count the training part.
+    public func checkedNetwork(
+        train: any Dataset, test: (any Dataset)?, split: (train: Int, validation: Int)? = nil
+    ) throws -> Network {
         let input = try networkInputShape(trainShape: train.sampleShape)
         func text(_ s: [Int]) -> String { "\(s[0])×\(s[1])×\(s[2])" }
         if let test {
-            let testShape = [test.sampleShape.channels, test.sampleShape.height, test.sampleShape.width]
-            if testShape != input {
+            let found = test.sampleShape
+            let testShape = [found.channels, found.height, found.width]
+            let resize = makeEvaluationResize()
+            let shown = try resize.map { try $0.outputShape(for: found) } ?? found
+            if [shown.channels, shown.height, shown.width] != input {
                 throw ConfigError(
-                    SourceMark(origin: name), "data.test",
+                    dataMark("test"), "data.test",
                     "expected test images shaped like the network input \(text(input)) (training images "
-                        + "after augment), found \(text(testShape))")
+                        + "after augment"
+                        + (resize.map { "; test images go through \($0)" } ?? "")
+                        + "), found \(text(testShape))")
             }
         }
-        try checkBatchSize(inputShape: input, samples: train.count)
+        let trainingSamples = split?.train ?? train.count
+        try checkBatchSize(inputShape: input, samples: trainingSamples)
+        try checkNetworkSize(inputShape: input)
+        try checkMemory(
+            inputShape: input, trainingSamples: trainingSamples,
+            evaluationSamples: max(split?.validation ?? 0, test?.count ?? 0))
         let network = try makeNetwork(inputShape: input)
         let out = network.outputShape
         let last = model.count - 1

@@ -3,19 +3,93 @@
 /// instead of an allocation failure or a machine brought to swapping.
 ///
 /// Limits (documented in docs/experiment-file.md, "Size limits"):
-/// - at most `maxParameters` = 2^28 (268,435,456) learnable parameters — 1 GiB of float32 weights,
-///   about 4 GiB with gradients and Adam's two moments;
+/// - at most `maxParameters` = 2^28 (268,435,456) learnable parameters — 1 GiB of float32 weights
+///   (the memory total below is what binds: weights, gradients and Adam's two moments of 2^28
+///   parameters are 4 GiB before any replica);
 /// - at most `maxChunkBuffers` = 2 GiB of per-chunk buffers: every layer's output plus a
 ///   convolution's unfolded (im2col) input, float32, times the samples in one chunk
 ///   (min(chunk, batch_size)).
 /// - at most `maxBatchInput` = 1 GiB for one batch of network inputs: min(batch_size, training
 ///   samples) × the per-sample input (training images after augmentation), float32. The stream keeps
 ///   a few batches in flight, so this bounds what large crops, padding or resized images cost.
+/// - at most `maxMemory` = 4 GiB for the estimated total (`memoryEstimate`): the trainer keeps one
+///   network replica per chunk of a batch, each with its own gradients and buffers, so small chunks
+///   of a large batch multiply the per-chunk cost.
 /// All arithmetic saturates at Int.max instead of overflowing.
 extension ExperimentConfig {
     public static let maxParameters = 1 << 28
     public static let maxChunkBuffers = 2 << 30
     public static let maxBatchInput = 1 << 30
+    public static let maxMemory = 4 << 30
+
+    /// The parts of `memoryEstimate`, in bytes.
+    public struct MemoryEstimate: Equatable, Sendable {
+        /// Replicas the trainer keeps: max(⌈training batch / chunk⌉, evaluation's group of
+        /// min(4·threads, ⌈evaluation batch / chunk⌉)).
+        public var replicas: Int
+        /// One replica: a gradient per parameter, and for each of the chunk's samples its input
+        /// slice plus every layer's output and (backward) output gradient.
+        public var perReplica: Int
+        /// The master copy: weights, gradients and the optimizer's state (Adam, AdamW: 2 floats per
+        /// parameter; the others 1).
+        public var master: Int
+        /// Batches of network inputs in flight: the stream's prefetch (max(2, 2·workers)) plus the
+        /// one being trained on.
+        public var batches: Int
+        public var total: Int { sat(sat(sat(replicas, times: perReplica), plus: master), plus: batches) }
+    }
+
+    /// What a run of this config holds at its peak, estimated from the shapes alone (nil when a
+    /// layer does not fit: building reports it). `trainingSamples` and `evaluationSamples` are the
+    /// sizes of the training split and of the largest evaluation set (0 for none).
+    public func memoryEstimate(inputShape: [Int], trainingSamples: Int, evaluationSamples: Int)
+        -> MemoryEstimate?
+    {
+        var shape = inputShape
+        var parameters = 0
+        var floatsPerSample = 0
+        for layer in model {
+            guard let step = LayerSize(layer, input: shape) else { return nil }
+            shape = step.output
+            parameters = sat(parameters, plus: step.parameters)
+            floatsPerSample = sat(floatsPerSample, plus: step.buffers)
+        }
+        let chunk = max(1, training.chunk)
+        func chunks(_ n: Int) -> Int { (max(1, min(training.batchSize, n)) + chunk - 1) / chunk }
+        let evaluationGroup =
+            evaluationSamples > 0 ? min(4 * max(1, training.threads), chunks(evaluationSamples)) : 0
+        let replicas = max(chunks(trainingSamples), evaluationGroup)
+        let input = inputShape.reduce(1) { sat($0, times: $1) }
+        let samples = min(chunk, max(1, training.batchSize))
+        let perSample = sat(input, plus: sat(2, times: floatsPerSample))
+        let perReplica = sat(4, times: sat(parameters, plus: sat(samples, times: perSample)))
+        let state = ["adam", "adamw"].contains(optimizer.name) ? 2 : 1
+        let master = sat(4, times: sat(parameters, times: 2 + state))
+        let batch = max(1, min(training.batchSize, max(trainingSamples, evaluationSamples)))
+        let inFlight = max(2, 2 * training.workers) + 1
+        let batches = sat(sat(sat(batch, times: input), times: 4), times: inFlight)
+        return MemoryEstimate(replicas: replicas, perReplica: perReplica, master: master, batches: batches)
+    }
+
+    /// Throws a `ConfigError` at `training.batch_size` when `memoryEstimate` is past `maxMemory`,
+    /// with the parts of the estimate and the keys that lower it.
+    public func checkMemory(inputShape: [Int], trainingSamples: Int, evaluationSamples: Int) throws {
+        guard
+            let m = memoryEstimate(
+                inputShape: inputShape, trainingSamples: trainingSamples, evaluationSamples: evaluationSamples
+            ),
+            m.total > Self.maxMemory
+        else { return }
+        throw ConfigError(
+            training.batchSizeMark, "training.batch_size",
+            "the run would need about \(Self.bytesText(m.total)): \(m.replicas) network replicas (one per "
+                + "chunk of \(training.chunk) samples of a batch of \(training.batchSize)) of "
+                + "\(Self.bytesText(m.perReplica)) each (gradients and buffers), \(Self.bytesText(m.master)) "
+                + "of weights, gradients and optimizer state, \(Self.bytesText(m.batches)) of input batches in "
+                + "flight; expected at most 4 GiB; raise training.chunk (fewer replicas), lower "
+                + "training.batch_size or training.workers, or shrink the model or its input (units, filters, "
+                + "random_crop size and padding, data.resize)")
+    }
 
     /// Throws a `ConfigError` at `training.batch_size` when one batch of `samples` training samples of
     /// `inputShape` needs more than `maxBatchInput` bytes.

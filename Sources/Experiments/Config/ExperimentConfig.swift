@@ -34,6 +34,14 @@ public struct DataConfig: Equatable, Sendable {
     /// Fraction of the training set held out for validation, 0 ≤ v < 1.
     public var validation: Double
     public var normalize: NormalizeConfig?
+    /// Where `train`, `test` and `validation` were written, so the data checks can name the line;
+    /// not part of equality.
+    public var marks: [String: SourceMark] = [:]
+
+    public static func == (a: DataConfig, b: DataConfig) -> Bool {
+        a.train == b.train && a.test == b.test && a.channels == b.channels && a.resize == b.resize
+            && a.validation == b.validation && a.normalize == b.normalize
+    }
 }
 
 /// One dataset: IDX files (`images`, `labels`) or an image folder (`path`). Paths are absolute.

@@ -80,13 +80,23 @@ public enum ExperimentSchema {
         ),
     ]
 
+    /// Smallest `data.normalize.std`: far below it (float32 subnormals such as 1e-39) 1/std
+    /// overflows and the normalised inputs become ±inf; at 1e-7 a [0, 1] pixel normalises to at most
+    /// about 1e7·(1 + |mean|). (1e-7 as a float32 is just above 1e-7, so the bound itself is accepted.)
+    public static let minStd = 1e-7
+
+    /// Largest (|mean| + 1) / std allowed, so normalised [0, 1] pixels stay far inside float32
+    /// (3.4e38) through the layers.
+    public static let maxNormalized = 1e30
+
     public static let normalize: [KeySpec] = [
         KeySpec(
             "mean", .doubleOrList(.any), .required,
             "Subtracted from every pixel (one value or one per channel)."),
         KeySpec(
-            "std", .doubleOrList(.positive), .required,
-            "Pixels are divided by it after the mean is subtracted."),
+            "std", .doubleOrList(Bound(min: minStd)), .required,
+            "Pixels are divided by it after the mean is subtracted; at least 1e-7, so that 1/std and the "
+                + "normalised pixels stay finite float32 numbers."),
     ]
 
     /// WorkbenchModel's initialiser table, so the names can never drift apart.
@@ -96,7 +106,10 @@ public enum ExperimentSchema {
         (
             "random_crop",
             [
-                KeySpec("size", .int(upTo(maxSide)), .required, "Side of the square crop."),
+                KeySpec(
+                    "size", .int(upTo(maxSide)), .required,
+                    "Side of the square crop; validation and test images are centre-cropped (or centre-padded) to it."
+                ),
                 KeySpec(
                     "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
                     "Border added on each side before cropping."),
@@ -191,7 +204,8 @@ public enum ExperimentSchema {
                 KeySpec("kernel", .int(upTo(maxWindow)), .required, "Side of the square kernel."),
                 KeySpec("stride", .int(upTo(maxWindow)), .value(.int(1)), "Step between windows."),
                 KeySpec(
-                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)), "Zero border added on each side."),
+                    "padding", .int(upTo(maxWindow, from: 0)), .value(.int(0)),
+                    "Zero border added on each side."),
                 KeySpec("bias", .bool, .value(.bool(true)), "Learn one bias per output map."),
                 KeySpec("init", .choice(initialisers), .value(.string("he_uniform")), "Weight initialiser."),
                 KeySpec(
@@ -332,7 +346,12 @@ public enum ExperimentSchema {
         ),
         (
             "cosine",
-            [KeySpec("min_lr", .double(.nonNegative), .value(.double(0)), "Rate at the last step."), warmup]
+            [
+                KeySpec(
+                    "min_lr", .double(.nonNegative), .value(.double(0)),
+                    "Rate at the last step; at most optimizer.lr."),
+                warmup,
+            ]
         ),
         (
             "onecycle",

@@ -10,7 +10,8 @@ extension TrainingSetup {
     ///   training batch (`checkSplit`);
     /// - the test set, its labels numbered by the training classes (`numberedLikeTraining`);
     /// - the training stream (shuffle by (seed, epoch), augmentation by (seed, epoch, sample) —
-    ///   see `BatchStream`), validation and test streams without augmentation;
+    ///   see `BatchStream`), validation and test streams without random augmentation, centre-cropped
+    ///   to the size of every `random_crop` (`ExperimentConfig.makeEvaluationResize`);
     /// - the network initialised from the seed (`seed.derived(initialisation, layer)`), the trainer
     ///   (dropout by (seed, step, chunk)), the loss, optimizer and schedule.
     public static func make(_ config: ExperimentConfig) throws -> TrainingSetup {
@@ -23,8 +24,10 @@ extension TrainingSetup {
         let testSet = try config.makeTestDataset().map {
             try numberedLikeTraining($0, train: full, config: config)
         }
-        let network = try config.checkedNetwork(train: full, test: testSet)
+        let network = try config.checkedNetwork(
+            train: full, test: testSet, split: (trainSet.count, validationSet?.count ?? 0))
         let normalization = config.makeNormalization()
+        let resize = config.makeEvaluationResize()
         let train = try BatchStream(
             dataset: trainSet, batchSize: training.batchSize, shuffle: true,
             dropLast: training.dropLast, augmentation: config.makeAugmentation(),
@@ -32,12 +35,12 @@ extension TrainingSetup {
         let validation = try validationSet.map {
             try BatchStream.evaluation(
                 dataset: $0, batchSize: training.batchSize, normalization: normalization,
-                workers: training.workers)
+                resize: resize, workers: training.workers)
         }
         let test = try testSet.map {
             try BatchStream.evaluation(
                 dataset: $0, batchSize: training.batchSize, normalization: normalization,
-                workers: training.workers)
+                resize: resize, workers: training.workers)
         }
         let trainer = Trainer(
             network: network, threads: training.threads, chunkSize: training.chunk, random: root)

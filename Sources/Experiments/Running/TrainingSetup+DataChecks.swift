@@ -22,7 +22,7 @@ extension TrainingSetup {
         let byNumber = trainIsFolder != testIsFolder
         let trainWhere = describe(config.data.train, key: "data.train")
         let testWhere = describe(config.data.test!, key: "data.test")
-        let mark = SourceMark(origin: config.name)
+        func mark(_ key: String) -> SourceMark { config.dataMark(key) }
         func list(_ names: [String]) -> String { names.joined(separator: ", ") }
         /// Matching key of a class name: the name, or its number when matching by number.
         func key(_ name: String) -> String? { byNumber ? Int(name).map(String.init) : name }
@@ -32,7 +32,7 @@ extension TrainingSetup {
             let named = folder.classNames.filter { Int($0) == nil || $0.hasPrefix("-") || $0.hasPrefix("+") }
             if !named.isEmpty {
                 throw ConfigError(
-                    mark, key,
+                    mark(String(key.dropFirst(5))), key,
                     "\(place) has class folders \(list(named)) that are not label numbers; the other set is "
                         + "IDX, whose labels are numbers, so expected class folders named by label number "
                         + "(as `workbench data export-png` writes them) to match them by")
@@ -42,9 +42,20 @@ extension TrainingSetup {
         for (label, name) in train.classNames.enumerated() {
             if let other = trainLabel.updateValue(label, forKey: key(name)!) {
                 throw ConfigError(
-                    mark, "data.train",
+                    mark("train"), "data.train",
                     "\(trainWhere) has classes '\(train.classNames[other])' and '\(name)', which are the "
                         + "same label number; expected one class folder per label")
+            }
+        }
+        if byNumber && testIsFolder {
+            var testLabel: [String: String] = [:]
+            for name in test.classNames {
+                if let other = testLabel.updateValue(name, forKey: key(name)!) {
+                    throw ConfigError(
+                        mark("test"), "data.test",
+                        "\(testWhere) has classes '\(other)' and '\(name)', which are the same label number; "
+                            + "expected one class folder per label")
+                }
             }
         }
         let occurring: Set<Int> =
@@ -59,7 +70,7 @@ extension TrainingSetup {
         if !unknown.isEmpty {
             let testNames = occurring.sorted().map { test.classNames[$0] }
             throw ConfigError(
-                mark, "data.test",
+                mark("test"), "data.test",
                 "test class\(unknown.count == 1 ? "" : "es") \(list(unknown)) of \(testWhere) "
                     + "\(unknown.count == 1 ? "is" : "are") not among the training classes; expected every "
                     + "test class to be a training class (matched by "
@@ -83,7 +94,7 @@ extension TrainingSetup {
     static func checkSplit(
         full: Int, train: Int, validation: Int, config: ExperimentConfig
     ) throws {
-        let mark = SourceMark(origin: config.name)
+        let mark = config.dataMark("validation")
         let fraction = config.data.validation
         let total = "the \(full) images of \(describe(config.data.train, key: "data.train", images: true))"
         let n = Double(full)
@@ -92,14 +103,16 @@ extension TrainingSetup {
                 mark, "data.validation",
                 "\(fraction) of \(total) is \(String(format: "%g", fraction * n)), which rounds to 0 "
                     + "validation images; expected a fraction that holds out at least 1 image (at least "
-                    + "1/\(full) ≈ \(String(format: "%.3g", 1 / n)) here), or 0 for no validation split")
+                    + "0.5/\(full), i.e. \(validationBound(full: full, lowest: true)) or more here), or 0 for no "
+                    + "validation split")
         }
         if train == 0 {
             throw ConfigError(
                 mark, "data.validation",
                 "\(fraction) of \(total) holds out \(validation) for validation, leaving 0 to train on; "
-                    + "expected a fraction that leaves at least 1 training image (at most "
-                    + "\(full - 1)/\(full) ≈ \(String(format: "%.5g", (n - 1) / n)) here)")
+                    + "expected a fraction that leaves at least 1 training image (below "
+                    + "\(full - 1).5/\(full), i.e. \(validationBound(full: full, lowest: false)) or less here)"
+            )
         }
         let batch = config.training.batchSize
         if config.training.dropLast && train < batch {
@@ -108,10 +121,29 @@ extension TrainingSetup {
                 ? "\(train) images (\(full) minus \(validation) held out by data.validation: \(fraction))"
                 : "\(train) images"
             throw ConfigError(
-                mark, "training.batch_size",
+                config.training.batchSizeMark, "training.batch_size",
                 "\(batch) with training.drop_last: true gives 0 training batches per epoch: the training "
                     + "split has \(split); expected batch_size at most \(train), or drop_last: false")
         }
+    }
+
+    /// Validation images `TrainValidationSplit` holds out of `full` for `fraction`: the same rounding.
+    static func heldOut(_ fraction: Double, of full: Int) -> Int { Int((fraction * Double(full)).rounded()) }
+
+    /// The smallest fraction, written with at most 6 significant digits, that holds out at least one
+    /// image (`lowest`), or the largest that leaves at least one to train on; accepted by the split's
+    /// own rounding, so the number in the message is one the check accepts.
+    static func validationBound(full: Int, lowest: Bool) -> String {
+        let n = Double(full)
+        let exact = lowest ? 0.5 / n : (n - 0.5) / n
+        func ok(_ f: Double) -> Bool {
+            lowest ? heldOut(f, of: full) >= 1 : f < 1 && heldOut(f, of: full) <= full - 1
+        }
+        let digits = 6
+        let scale = pow(10, Double(digits - 1) - floor(log10(exact)))
+        var candidate = lowest ? (exact * scale).rounded(.up) : (exact * scale).rounded(.down)
+        while !ok(candidate / scale) { candidate += lowest ? 1 : -1 }
+        return String(format: "%.\(digits)g", candidate / scale)
     }
 
     /// `folder PATH (data.test)` or `IDX file PATH (data.test.labels)`, for messages: an IDX source
