@@ -17,6 +17,8 @@ public struct Checkpoint<Extra: Codable> {
     public var weights: [String: Tensor]
     public var optimizerState: [String: Tensor]
     public var extra: Extra
+    /// The optimizer state file's name in the folder it was loaded from (nil when not loaded).
+    public private(set) var optimizerFile: String?
 
     public init(weights: [String: Tensor], optimizerState: [String: Tensor], extra: Extra) {
         self.weights = weights
@@ -118,7 +120,9 @@ public struct Checkpoint<Extra: Codable> {
                         + "\(weight.shape) like weight '\(owner)'")
             }
         }
-        return Checkpoint(weights: weights, optimizerState: state, extra: manifest.extra)
+        var checkpoint = Checkpoint(weights: weights, optimizerState: state, extra: manifest.extra)
+        checkpoint.optimizerFile = manifest.optimizer
+        return checkpoint
     }
 
     /// G for `weights-G.safetensors` / `optimizer-G.safetensors`, else nil.

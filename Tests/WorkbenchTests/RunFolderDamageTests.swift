@@ -122,6 +122,35 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         try resumeFails(id, with: "\(steps.path):6:3: column epoch: expected an integer ≥ 1, found 'x'")
     }
 
+    /// state.json rewritten to an earlier, self-consistent position: checkpoint.json still records
+    /// the real step (12 after two epochs of 6 batches), so resume would train on from later weights.
+    func testResumeRefusesAStateThatDisagreesWithTheCheckpointManifest() throws {
+        let id = try interruptedRun()
+        let state = folder(id).appendingPathComponent(stateFile)
+        let manifest = folder(id).appendingPathComponent("checkpoint/checkpoint.json")
+        for (epoch, step) in [(0, 0), (1, 6)] {
+            try editJSON(state) { $0["position"] = ["epoch": epoch, "step": step] }
+            try resumeFails(
+                id,
+                with: "\(state.path): key 'position.step' is \(step) (epoch \(epoch)), but \(manifest.path)"
+                    + " records step 12 (key 'extra'); expected the same step in both")
+        }
+    }
+
+    /// A checkpoint folder without state.json is damage: an error, and the recorded epochs are kept.
+    func testResumeRefusesACheckpointWithoutStateJSON() throws {
+        let id = try interruptedRun()
+        let state = folder(id).appendingPathComponent(stateFile)
+        try FileManager.default.removeItem(at: state)
+        try resumeFails(
+            id,
+            with: "\(state.path): expected the checkpoint's state (epoch, step, seed) beside checkpoint.json,"
+                + " optimizer-")
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: folder(id).appendingPathComponent("checkpoint/checkpoint.json").path))
+    }
+
     func testResumeOfAValidCheckpointStillWorks() throws {
         let id = try interruptedRun()
         let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
