@@ -19,6 +19,7 @@ extension DataInspector {
             throw DataError(path: "\"\"", "expected an output folder, found an empty path")
         }
         try checkNotAFile(folder)
+        try checkNothingInTheWay(of: folder)
         try checkEmpty(folder)
         let data = try IDXDataset(imagesPath: imagesPath, labelsPath: labelsPath, classNames: classNames)
         guard data.sampleShape.channels == 1 || data.sampleShape.channels == 3 else {
@@ -34,6 +35,25 @@ extension DataInspector {
             throw DataError(path: labelsPath, "class names must be unique to be folder names, found \(names)")
         }
         let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(path: folder, "cannot create folder: \(error.localizedDescription)")
+        }
+        // Claim the folder before looking inside: a second export (even a concurrent one) fails to
+        // create the marker, or finds the first export's files, so two exports are never merged.
+        let marker = folder + "/" + exportMarkerName
+        let fd = open(marker, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == EEXIST
+                ? "exists: another export into this folder is running, or one was cut short; expected no"
+                    + " export in progress (when none is running, remove the folder and export again)"
+                : "cannot create the export marker: \(String(cString: strerror(errno)))"
+            throw DataError(path: marker, reason)
+        }
+        close(fd)
+        defer { unlink(marker) }
+        try checkEmpty(folder)
         let used = Set(data.labels.bytes.map(Int.init))
         for label in used.sorted() {
             do {
@@ -50,6 +70,35 @@ extension DataInspector {
             try PNG.write(sample.image, to: file)
         }
         return data.count
+    }
+
+    /// The hidden file an export holds (created exclusively) in its output folder while it writes.
+    public static let exportMarkerName = ".workbench-export-in-progress"
+
+    /// Throws when a component of `path` (or `path` itself) is a file or a dangling symbolic link, so
+    /// the output folder cannot be created: names that component.
+    private static func checkNothingInTheWay(of path: String) throws {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var prefix = ""
+        for component in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            var link = stat()
+            guard lstat(prefix, &link) == 0 else { return }  // missing from here on: created below
+            var target = stat()
+            if stat(prefix, &target) != 0 {
+                let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: prefix)) ?? "?"
+                throw DataError(
+                    path: prefix,
+                    "is a dangling symbolic link (to '\(destination)', which does not exist); expected a"
+                        + " folder or nothing there, to create the output folder \(path)")
+            }
+            if target.st_mode & S_IFMT != S_IFDIR {
+                throw DataError(
+                    path: prefix,
+                    "is a file in the way; expected a folder or nothing there, to create the output folder"
+                        + " \(path)")
+            }
+        }
     }
 
     /// Throws when `path` is a folder holding anything but hidden (`.`-prefixed) entries, which

@@ -13,7 +13,11 @@ struct DataExportCommand: Command {
             Class folders are named by label number, zero-padded to one width (0…9, or 00…99), and
             files by image index, zero-padded. DIR must not exist yet or be empty (hidden entries
             aside): a second export into the same folder would merge two datasets, so it is refused
-            before anything is written; remove the folder or choose another.
+            before anything is written; remove the folder or choose another. While it writes, DIR
+            holds a hidden marker, .workbench-export-in-progress, created exclusively: a concurrent
+            export into DIR is refused, and a marker left by a cut-short export asks you to remove
+            the folder. A file or a dangling symbolic link where DIR (or a folder above it) should
+            go is named.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
