@@ -151,6 +151,24 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
                 atPath: folder(id).appendingPathComponent("checkpoint/checkpoint.json").path))
     }
 
+    /// A run folder whose meta.json is missing: resume and reproduce give the error 'runs' gives, not
+    /// "no run".
+    func testResumeAndReproduceNameAMissingMetaJSON() throws {
+        let id = try interruptedRun()
+        let meta = folder(id).appendingPathComponent("meta.json")
+        try FileManager.default.removeItem(at: meta)
+        let runs = try BuiltBinary.run(["runs", "--store", tiny.store.path])
+        let expected = "\(meta.path): cannot read (missing or unreadable)"
+        XCTAssertTrue(runs.err.contains(expected), runs.err)
+        for command in ["resume", "reproduce"] {
+            for reference in [id, String(id.prefix(18))] {
+                let result = try BuiltBinary.run([command, reference, "--store", tiny.store.path])
+                XCTAssertEqual(result.status, 1, result.err)
+                XCTAssertTrue(result.err.contains(expected), "\(command) \(reference): \(result.err)")
+            }
+        }
+    }
+
     func testResumeOfAValidCheckpointStillWorks() throws {
         let id = try interruptedRun()
         let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
