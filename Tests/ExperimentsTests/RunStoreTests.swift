@@ -31,6 +31,8 @@ final class RunStoreTests: XCTestCase {
         let date = Date(timeIntervalSince1970: 1_796_317_262)  // 2026-12-03T17:01:02Z
         XCTAssertEqual(RunID.timestamp(date), "20261203T170102Z")
         XCTAssertEqual(RunID.sanitized("lenet 5/fashion"), "lenet-5-fashion")
+        XCTAssertEqual(RunID.sanitized("lenet5.v2"), "lenet5-v2", "'.' is one of the other characters")
+        XCTAssertEqual(RunID.sanitized(".hidden."), "hidden")
         let store = RunStore(root: root)
         // Many runs in the same second: every one gets its own folder.
         let ids = try (0..<40).map { _ in try store.createRun(name: "x", date: date).id }
