@@ -15,6 +15,15 @@ extension DataInspector {
     @discardableResult
     public static func exportImageFolder(imagesPath: String, labelsPath: String, to folder: String,
                                          classNames: [String]? = nil) throws -> Int {
+        try exportImageFolderCountingClamped(
+            imagesPath: imagesPath, labelsPath: labelsPath, to: folder, classNames: classNames).written
+    }
+
+    /// As `exportImageFolder`, also returning how many values lay outside [0, 1] (possible for int8,
+    /// int16, int32 and float images, taken as is) and were clamped to it in the PNGs.
+    public static func exportImageFolderCountingClamped(
+        imagesPath: String, labelsPath: String, to folder: String, classNames: [String]? = nil
+    ) throws -> (written: Int, clamped: Int) {
         guard !folder.isEmpty else {
             throw DataError(path: "\"\"", "expected an output folder, found an empty path")
         }
@@ -64,12 +73,16 @@ extension DataInspector {
             }
         }
         let indexWidth = String(max(data.count - 1, 0)).count
+        var clamped = 0
         for i in 0 ..< data.count {
             let sample = try data.sample(at: i)
+            if data.images.elementType != .uint8 {
+                clamped += sample.image.pixels.reduce(0) { $0 + (($1 < 0 || $1 > 1) ? 1 : 0) }
+            }
             let file = folder + "/" + names[sample.label] + "/" + String(i).leftPadded(to: indexWidth) + ".png"
             try PNG.write(sample.image, to: file)
         }
-        return data.count
+        return (data.count, clamped)
     }
 
     /// The hidden file an export holds (created exclusively) in its output folder while it writes.

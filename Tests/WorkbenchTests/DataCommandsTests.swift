@@ -30,6 +30,7 @@ final class DataCommandsTests: XCTestCase {
         let out = dir.appendingPathComponent("folder").path
         let export = try BuiltBinary.run(["data", "export-png", images, labels, out])
         XCTAssertEqual(export.status, 0, export.err)
+        XCTAssertFalse(export.err.contains("warning"), export.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["0", "1", "2"])
 
         let bad = try BuiltBinary.run(["data", "inspect", dir.appendingPathComponent("nope.idx").path])
@@ -95,5 +96,29 @@ final class DataCommandsTests: XCTestCase {
                 "\(link): is a dangling symbolic link (to '\(dir.path)/gone', which does not exist)"),
             dangling.err)
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x")
+    }
+
+    /// Float images outside [0, 1] are clamped in the PNGs, with a warning counting the values.
+    func testExportWarnsAboutClampedValues() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // IDX float32 [2, 1, 2]: -0.5 and 2 are outside [0, 1].
+        var images: [UInt8] = [0, 0, 0x0D, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2]
+        for value: Float in [-0.5, 0.5, 2, 1] {
+            withUnsafeBytes(of: value.bitPattern.bigEndian) { images += $0 }
+        }
+        let labels: [UInt8] = [0, 0, 0x08, 1, 0, 0, 0, 2, 0, 1]
+        let imagesURL = dir.appendingPathComponent("f-images.idx")
+        let labelsURL = dir.appendingPathComponent("f-labels.idx")
+        try Data(images).write(to: imagesURL)
+        try Data(labels).write(to: labelsURL)
+        let result = try BuiltBinary.run([
+            "data", "export-png", imagesURL.path, labelsURL.path, dir.appendingPathComponent("out").path,
+        ])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(
+            result.err.contains("warning: \(imagesURL.path): 2 values outside [0, 1] clamped to it in the PNGs"),
+            result.err)
+        XCTAssertTrue(result.out.contains("wrote 2 images"), result.out)
     }
 }

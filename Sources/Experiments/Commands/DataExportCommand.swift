@@ -17,7 +17,8 @@ struct DataExportCommand: Command {
             holds a hidden marker, .workbench-export-in-progress, created exclusively: a concurrent
             export into DIR is refused, and a marker left by a cut-short export asks you to remove
             the folder. A file or a dangling symbolic link where DIR (or a folder above it) should
-            go is named.
+            go is named. Values of non-uint8 images (taken as is) outside [0, 1] are clamped,
+            with a warning counting them.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -29,7 +30,13 @@ struct DataExportCommand: Command {
             throw CLIError.failure("\(p[2]): expected a folder to write the images into (DIR), found a file")
         }
         do {
-            let written = try DataInspector.exportImageFolder(imagesPath: p[0], labelsPath: p[1], to: p[2])
+            let (written, clamped) = try DataInspector.exportImageFolderCountingClamped(
+                imagesPath: p[0], labelsPath: p[1], to: p[2])
+            if clamped > 0 {
+                context.console.error(
+                    "warning: \(p[0]): \(clamped) value\(clamped == 1 ? "" : "s") outside [0, 1] clamped to it in"
+                        + " the PNGs (non-uint8 images are taken as is; PNG pixels are 0...1 as 0...255)")
+            }
             context.console.print("wrote \(written) image\(written == 1 ? "" : "s") to \(p[2])")
         } catch let error as DataError {
             throw CLIError.failure(error.description)
