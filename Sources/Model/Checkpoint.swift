@@ -17,6 +17,8 @@ public struct Checkpoint<Extra: Codable> {
     public var weights: [String: Tensor]
     public var optimizerState: [String: Tensor]
     public var extra: Extra
+    /// The optimizer state file's name in the folder it was loaded from (nil when not loaded).
+    public private(set) var optimizerFile: String?
 
     public init(weights: [String: Tensor], optimizerState: [String: Tensor], extra: Extra) {
         self.weights = weights
@@ -79,6 +81,12 @@ public struct Checkpoint<Extra: Codable> {
     public static func load(from directory: String) throws -> Checkpoint {
         let manifestPath = directory + "/" + manifestName
         let data: Data
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw WeightsError(
+                path: manifestPath,
+                "expected the checkpoint manifest (format, generation, the weights and optimizer file names,"
+                    + " extra state), found no such file")
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
         } catch {
@@ -118,7 +126,9 @@ public struct Checkpoint<Extra: Codable> {
                         + "\(weight.shape) like weight '\(owner)'")
             }
         }
-        return Checkpoint(weights: weights, optimizerState: state, extra: manifest.extra)
+        var checkpoint = Checkpoint(weights: weights, optimizerState: state, extra: manifest.extra)
+        checkpoint.optimizerFile = manifest.optimizer
+        return checkpoint
     }
 
     /// G for `weights-G.safetensors` / `optimizer-G.safetensors`, else nil.
@@ -153,7 +163,37 @@ public struct Checkpoint<Extra: Codable> {
                 }
             }
         }
+        if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
+            return syntaxError(in: data)
+        }
+        if case DecodingError.typeMismatch(_, let context) = error, context.codingPath.isEmpty {
+            return "the top level: expected a JSON object, found another kind of value"
+        }
         return describe(error)
+    }
+
+    /// Where and why `data` is not JSON ("around character N" as a line and column).
+    private static func syntaxError(in data: Data) -> String {
+        let base = "expected a JSON object, found "
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return base + "an empty file" }
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return base + "malformed JSON"
+        } catch {
+            guard var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else {
+                return base + "malformed JSON"
+            }
+            if let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
+                let offset = Int(detail[range].split(separator: " ").last!)
+            {
+                let before = data.prefix(max(0, offset))
+                let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+                let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+                detail.replaceSubrange(range, with: "at line \(line), column \(column)")
+            }
+            if detail.hasSuffix(".") { detail.removeLast() }
+            return base + "malformed JSON (" + detail.prefix(1).lowercased() + detail.dropFirst() + ")"
+        }
     }
 
     private static func describe(_ error: Error) -> String {

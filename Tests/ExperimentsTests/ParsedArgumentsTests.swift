@@ -28,6 +28,15 @@ final class ParsedArgumentsTests: XCTestCase {
     func testHelpAnywhereSkipsPositionalChecks() throws {
         XCTAssertTrue(try ParsedArguments(["--help"], spec: spec).helpRequested)
         XCTAssertTrue(try ParsedArguments(["x", "-h"], spec: spec).helpRequested)
+        // Even before an option that lacks its value, or an unknown one.
+        XCTAssertTrue(try ParsedArguments(["--help", "--store"], spec: spec).helpRequested)
+        XCTAssertTrue(try ParsedArguments(["--set", "-h"], spec: spec).helpRequested)
+        XCTAssertTrue(try ParsedArguments(["--bogus", "--help"], spec: spec).helpRequested)
+        XCTAssertFalse(try ParsedArguments(["a", "--", "--help"], spec: spec).helpRequested)
+        XCTAssertThrowsError(try ParsedArguments(["--help=yes"], spec: spec)) {
+            guard case CLIError.usage(let message, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(message, "option '--help' takes no value, found 'yes'")
+        }
     }
 
     func testErrors() {

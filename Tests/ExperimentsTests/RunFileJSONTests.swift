@@ -62,8 +62,9 @@ final class RunFileJSONTests: XCTestCase {
             ("key 'seed': expected an integer ≥ 0, found -1", { $0["seed"] = -1 }),
             ("key 'seed': expected an integer ≥ 0, found 1.5", { $0["seed"] = 1.5 }),
             ("key 'seed': expected an integer ≥ 0, found 'forty-two'", { $0["seed"] = "forty-two" }),
-            ("key 'pid': expected an integer ≥ 1, found 1e+30", { $0["pid"] = 1e30 }),
-            ("key 'pid': expected an integer ≥ 1, found null", { $0["pid"] = NSNull() }),
+            ("key 'pid': expected an integer in 1...2147483647, found 1e+30", { $0["pid"] = 1e30 }),
+            ("key 'pid': expected an integer in 1...2147483647, found null", { $0["pid"] = NSNull() }),
+            ("key 'pid': expected an integer in 1...2147483647, found 4294967297", { $0["pid"] = 4_294_967_297 }),
             ("key 'seed': expected an integer ≥ 0, found no such key", { $0["seed"] = nil }),
             (
                 "key 'status': expected one of running, completed, failed, interrupted, found 'bogus'",
@@ -171,6 +172,14 @@ final class RunFileJSONTests: XCTestCase {
         }
         XCTAssertThrowsError(try Checkpointer.latest(in: folder)) {
             XCTAssertTrue("\($0)".contains("key 'seed': expected an integer ≥ 0, found -1"), "\($0)")
+        }
+    }
+
+    func testATopLevelArrayIsNamedAsSuch() throws {
+        try Data("[]".utf8).write(to: stateURL)
+        XCTAssertThrowsError(try Checkpointer.latest(in: folder)) {
+            XCTAssertEqual(
+                "\($0)", "error: \(self.stateURL.path): the top level: expected a JSON object, found an array")
         }
     }
 

@@ -31,6 +31,8 @@ final class RunStoreTests: XCTestCase {
         let date = Date(timeIntervalSince1970: 1_796_317_262)  // 2026-12-03T17:01:02Z
         XCTAssertEqual(RunID.timestamp(date), "20261203T170102Z")
         XCTAssertEqual(RunID.sanitized("lenet 5/fashion"), "lenet-5-fashion")
+        XCTAssertEqual(RunID.sanitized("lenet5.v2"), "lenet5-v2", "'.' is one of the other characters")
+        XCTAssertEqual(RunID.sanitized(".hidden."), "hidden")
         let store = RunStore(root: root)
         // Many runs in the same second: every one gets its own folder.
         let ids = try (0..<40).map { _ in try store.createRun(name: "x", date: date).id }
@@ -165,13 +167,32 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(try status { $0.pid = 1 }, .stale)
         XCTAssertEqual(try status { $0.processStart = start + 1 }, .stale)
         XCTAssertEqual(try status { $0.bootID = "00000000-0000-0000-0000-000000000000" }, .stale)
-        // A run recorded before the identity was kept is judged by its pid alone.
+        // A run recorded before the identity was kept is judged by its pid and its start time: a
+        // process with the pid that started before the run did may be running it...
         XCTAssertEqual(
             try status {
                 $0.pid = 1
                 $0.processStart = nil
                 $0.bootID = nil
             }, .running)
+        // ...one that started after the run (and after its last resume) is another process.
+        for pid in [1, getpid()] {
+            XCTAssertEqual(
+                try status {
+                    $0.pid = pid
+                    $0.processStart = nil
+                    $0.bootID = nil
+                    $0.started = "2000-01-01T00:00:00Z"
+                }, .stale, "pid \(pid)")
+        }
+        XCTAssertEqual(
+            try status {
+                $0.processStart = nil
+                $0.started = "2000-01-01T00:00:00Z"
+                $0.resumed = [ISO8601.string(Date())]
+            }, .running, "resumed by this process")
+        let mineStarted = try XCTUnwrap(ProcessIdentity.startDate(of: getpid()))
+        XCTAssertLessThan(abs(mineStarted.timeIntervalSinceNow), 3600, "\(mineStarted)")
     }
 
     func testProcessStartIsField22OfProcStat() {

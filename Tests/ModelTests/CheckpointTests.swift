@@ -101,14 +101,22 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testErrorsNameTheFileAndProblem() throws {
-        assertLoadFails(folder + "/checkpoint.json: cannot read checkpoint manifest")
+        assertLoadFails(
+            folder + "/checkpoint.json: expected the checkpoint manifest (format, generation, the weights"
+                + " and optimizer file names, extra state), found no such file")
         let (weights, optimizer) = trainedState()
         try Checkpoint(weights: weights, optimizerState: optimizer, extra: 1).save(to: folder)
         let manifest = folder + "/checkpoint.json"
         let good = try String(contentsOfFile: manifest, encoding: .utf8)
 
-        try "{ not json".write(toFile: manifest, atomically: true, encoding: .utf8)
-        assertLoadFails(manifest + ": not a valid checkpoint manifest")
+        try "{\n  \"format\": 1 2\n}".write(toFile: manifest, atomically: true, encoding: .utf8)
+        assertLoadFails(
+            manifest + ": not a valid checkpoint manifest: expected a JSON object, found malformed JSON (")
+        assertLoadFails("at line 2, column")
+        try "".write(toFile: manifest, atomically: true, encoding: .utf8)
+        assertLoadFails(manifest + ": not a valid checkpoint manifest: expected a JSON object, found an empty file")
+        try "[]".write(toFile: manifest, atomically: true, encoding: .utf8)
+        assertLoadFails(manifest + ": not a valid checkpoint manifest: the top level: expected a JSON object")
         try good.replacingOccurrences(of: "\"generation\"", with: "\"gen\"").write(
             toFile: manifest, atomically: true,
             encoding: .utf8)

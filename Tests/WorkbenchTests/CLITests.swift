@@ -100,4 +100,38 @@ final class CLITests: XCTestCase {
         }
         XCTAssertEqual(help.out, try BuiltBinary.run(["data", "--help"]).out)
     }
+
+    /// Every way of asking for a command's help gives the same text and exit 0.
+    func testHelpIsTheSameWhereverTheFlagIs() throws {
+        let inspect = try BuiltBinary.run(["help", "data", "inspect"]).out
+        XCTAssertTrue(inspect.contains("USAGE: workbench data inspect PATH"), inspect)
+        for words in [
+            ["data", "--help", "inspect"], ["data", "inspect", "--help"], ["--help", "data", "inspect"],
+            ["data", "-h", "inspect"],
+        ] {
+            let result = try BuiltBinary.run(words)
+            XCTAssertEqual(result.status, 0, "\(words): \(result.err)")
+            XCTAssertEqual(result.out, inspect, "\(words)")
+        }
+        let export = try BuiltBinary.run(["data", "-h", "export-png"])
+        XCTAssertEqual(export.status, 0, export.err)
+        XCTAssertTrue(export.out.contains("USAGE: workbench data export-png"), export.out)
+        // Help before an option that lacks its value.
+        for (words, usage) in [
+            (["runs", "--help", "--store"], "USAGE: workbench runs"), (["run", "--help", "--set"], "USAGE: workbench run "),
+        ] {
+            let result = try BuiltBinary.run(words)
+            XCTAssertEqual(result.status, 0, "\(words): \(result.err)")
+            XCTAssertTrue(result.out.contains(usage), "\(words): \(result.out)")
+        }
+        let overview = try BuiltBinary.run(["--help"]).out
+        for words in [["help", "help"], ["help", "--help"], ["help", "-h"]] {
+            let result = try BuiltBinary.run(words)
+            XCTAssertEqual(result.status, 0, "\(words): \(result.err)")
+            XCTAssertEqual(result.out, overview, "\(words)")
+        }
+        let valued = try BuiltBinary.run(["run", "--help=yes"])
+        XCTAssertEqual(valued.status, 64)
+        XCTAssertTrue(valued.err.contains("error: option '--help' takes no value, found 'yes'"), valued.err)
+    }
 }

@@ -206,7 +206,7 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
         XCTAssertLessThan(duration, 200)
     }
 
-    func testResumeWithoutCheckpointWarnsThatItStartsAgain() throws {
+    func testResumeWithoutCheckpointAfterTwoEpochsIsAnError() throws {
         let id = try completedRun()
         let folder = tiny.store.appendingPathComponent(id)
         var object = try meta(id)
@@ -215,16 +215,40 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
         try FileManager.default.removeItem(at: folder.appendingPathComponent("checkpoint"))
         let epochsBefore = try String(contentsOf: folder.appendingPathComponent("epochs.csv"), encoding: .utf8)
         let result = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(
+            result.err.contains(
+                "\(folder.appendingPathComponent("checkpoint").path): expected the checkpoint written after"
+                    + " epoch 1 or 2 (\(folder.appendingPathComponent("epochs.csv").path) records 2 epochs),"
+                    + " found no checkpoint (the folder is left as it was)"),
+            result.err)
+        let epochsAfter = try String(contentsOf: folder.appendingPathComponent("epochs.csv"), encoding: .utf8)
+        XCTAssertEqual(epochsAfter, epochsBefore)
+        XCTAssertEqual(try meta(id)["status"] as? String, "interrupted")
+    }
+
+    /// One recorded epoch and no checkpoint is a kill between that epoch's row and its checkpoint:
+    /// resume warns and starts again.
+    func testResumeWithoutCheckpointAfterOneEpochStartsAgain() throws {
+        let id = try completedRun()
+        let folder = tiny.store.appendingPathComponent(id)
+        var object = try meta(id)
+        object["status"] = "interrupted"
+        try writeMeta(id, object)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("checkpoint"))
+        let epochs = folder.appendingPathComponent("epochs.csv")
+        let lines = try String(contentsOf: epochs, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
+        let result = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
         XCTAssertEqual(result.status, 0, result.err)
         XCTAssertTrue(
             result.err.contains(
                 "warning: \(folder.appendingPathComponent("checkpoint").path): no checkpoint to resume from"
-                    + " (missing or empty); discarding the 2 recorded epochs and starting again from epoch 0"),
+                    + " (stopped between its first epoch's row and its checkpoint); discarding the 1 recorded"
+                    + " epoch and starting again from epoch 0"),
             result.err)
-        let epochsAfter = try String(contentsOf: folder.appendingPathComponent("epochs.csv"), encoding: .utf8)
-        let firstColumn = { (text: String) in text.split(separator: "\n").map { $0.split(separator: ",")[0] } }
-        XCTAssertEqual(firstColumn(epochsAfter), firstColumn(epochsBefore))
-        XCTAssertEqual(firstColumn(epochsAfter), ["epoch", "1", "2"])
+        let after = try String(contentsOf: epochs, encoding: .utf8)
+        XCTAssertEqual(after.split(separator: "\n").map { $0.split(separator: ",")[0] }, ["epoch", "1", "2"])
     }
 
     func testSweepPrefixesChildOutputWithTheRunID() throws {

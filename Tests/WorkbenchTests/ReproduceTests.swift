@@ -112,4 +112,18 @@ final class ReproduceTests: TinyExperimentTestCase {
             XCTAssertFalse(text.contains("failed(\""), text)
         }
     }
+
+    /// A rate of 1e38 from the start makes the loss overflow in epoch 1: no complete epoch, yet the
+    /// failure is deterministic, so reproducing the run reruns it and compares the failure.
+    func testARunThatFailedInItsFirstEpochIsRerunAndComparedOnItsFailure() throws {
+        let yaml = TinyExperiment.basic.replacingOccurrences(
+            of: "optimizer: {name: sgd, lr: 0.1, momentum: 0.9}", with: "loss: mse\noptimizer: {name: sgd, lr: 1e38}")
+        let id = try completedRun(yaml, status: 1)
+        XCTAssertEqual(try meta(id)["status"] as? String, "failed")
+        let error = try XCTUnwrap(try meta(id)["error"] as? String)
+        let same = try reproduce(id)
+        XCTAssertEqual(same.status, 0, same.err)
+        XCTAssertTrue(same.out.contains("(0 complete epochs, then the same failure: \(error))"), same.out)
+        XCTAssertEqual(try runCount(), 2)
+    }
 }

@@ -122,6 +122,53 @@ final class RunFolderDamageTests: TinyExperimentTestCase {
         try resumeFails(id, with: "\(steps.path):6:3: column epoch: expected an integer ≥ 1, found 'x'")
     }
 
+    /// state.json rewritten to an earlier, self-consistent position: checkpoint.json still records
+    /// the real step (12 after two epochs of 6 batches), so resume would train on from later weights.
+    func testResumeRefusesAStateThatDisagreesWithTheCheckpointManifest() throws {
+        let id = try interruptedRun()
+        let state = folder(id).appendingPathComponent(stateFile)
+        let manifest = folder(id).appendingPathComponent("checkpoint/checkpoint.json")
+        for (epoch, step) in [(0, 0), (1, 6)] {
+            try editJSON(state) { $0["position"] = ["epoch": epoch, "step": step] }
+            try resumeFails(
+                id,
+                with: "\(state.path): key 'position.step' is \(step) (epoch \(epoch)), but \(manifest.path)"
+                    + " records step 12 (key 'extra'); expected the same step in both")
+        }
+    }
+
+    /// A checkpoint folder without state.json is damage: an error, and the recorded epochs are kept.
+    func testResumeRefusesACheckpointWithoutStateJSON() throws {
+        let id = try interruptedRun()
+        let state = folder(id).appendingPathComponent(stateFile)
+        try FileManager.default.removeItem(at: state)
+        try resumeFails(
+            id,
+            with: "\(state.path): expected the checkpoint's state (epoch, step, seed) beside checkpoint.json,"
+                + " optimizer-")
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: folder(id).appendingPathComponent("checkpoint/checkpoint.json").path))
+    }
+
+    /// A run folder whose meta.json is missing: resume and reproduce give the error 'runs' gives, not
+    /// "no run".
+    func testResumeAndReproduceNameAMissingMetaJSON() throws {
+        let id = try interruptedRun()
+        let meta = folder(id).appendingPathComponent("meta.json")
+        try FileManager.default.removeItem(at: meta)
+        let runs = try BuiltBinary.run(["runs", "--store", tiny.store.path])
+        let expected = "\(meta.path): cannot read (missing or unreadable)"
+        XCTAssertTrue(runs.err.contains(expected), runs.err)
+        for command in ["resume", "reproduce"] {
+            for reference in [id, String(id.prefix(18))] {
+                let result = try BuiltBinary.run([command, reference, "--store", tiny.store.path])
+                XCTAssertEqual(result.status, 1, result.err)
+                XCTAssertTrue(result.err.contains(expected), "\(command) \(reference): \(result.err)")
+            }
+        }
+    }
+
     func testResumeOfAValidCheckpointStillWorks() throws {
         let id = try interruptedRun()
         let resume = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])

@@ -106,4 +106,46 @@ final class SignalTests: TinyExperimentTestCase {
         XCTAssertEqual(resume.status, 0, resume.err)
         XCTAssertTrue(resume.err.contains("from epoch 2 (step 4)"), resume.err)
     }
+
+    /// SIGINT to the sweep process alone is passed on to its running children, which stop as
+    /// interrupted runs, and the sweep exits 130, with one job or two.
+    func testAnInterruptedSweepStopsItsChildrenAndExits130() throws {
+        for jobs in [1, 2] {
+            let yaml = TinyExperiment.basic.replacingOccurrences(of: "epochs: 2", with: "epochs: 100000")
+                + "sweep:\n  grid: {optimizer.lr: [0.05, 0.1]}\n"
+            let file = dir.appendingPathComponent("sweep-\(jobs).yaml")
+            try yaml.write(to: file, atomically: true, encoding: .utf8)
+            let store = dir.appendingPathComponent("sweep-store-\(jobs)")
+            let (process, out, err) = try BuiltBinary.start([
+                "sweep", file.path, "--jobs", "\(jobs)", "--store", store.path,
+            ])
+            func ids() -> [String] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: store.path)) ?? []).filter {
+                    !$0.hasPrefix(".")
+                }
+            }
+            func trained(_ id: String) -> Bool {
+                let epochs = store.appendingPathComponent(id).appendingPathComponent("epochs.csv")
+                return ((try? String(contentsOf: epochs, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3
+            }
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, !(ids().count == jobs && ids().allSatisfy(trained)) { usleep(10_000) }
+            XCTAssertEqual(ids().count, jobs, "children never started")
+            kill(process.processIdentifier, SIGINT)
+            waitForExit(process, seconds: 10, "sweep after SIGINT")
+            let result = BuiltBinary.finish(process, out, err)
+            XCTAssertEqual(result.status, 130, result.err)
+            XCTAssertTrue(result.err.contains("interrupted: sweep sweep-"), result.err)
+            XCTAssertEqual(ids().count, jobs, "a child started after the signal")
+            for id in ids() {
+                let url = store.appendingPathComponent(id).appendingPathComponent("meta.json")
+                let meta = try XCTUnwrap(
+                    JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+                XCTAssertEqual(meta["status"] as? String, "interrupted", "\(jobs) jobs: \(id)")
+                if meta["status"] as? String == "running", let pid = meta["pid"] as? Int32 {
+                    kill(pid, SIGKILL)  // a child left running: do not leave it behind
+                }
+            }
+        }
+    }
 }

@@ -12,6 +12,12 @@ public struct ParsedArguments: Equatable {
     /// Throws `CLIError.usage` naming the offending argument.
     public init(_ arguments: [String], spec: CommandSpec) throws {
         func usage(_ message: String) -> CLIError { .usage(message, usage: spec.usage) }
+        // `-h`/`--help` anywhere before `--` asks for help, whatever else is there (`--store` with no
+        // value, a missing argument).
+        if arguments.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
+            helpRequested = true
+            return
+        }
         var index = 0
         var onlyPositionals = false
         while index < arguments.count {
@@ -28,6 +34,9 @@ public struct ParsedArguments: Equatable {
             if arg == "-h" || arg == "--help" {
                 helpRequested = true
                 continue
+            }
+            if arg.hasPrefix("--help=") {
+                throw usage("option '--help' takes no value, found '\(arg.dropFirst("--help=".count))'")
             }
             guard arg.hasPrefix("--") else {
                 throw usage("unknown option '\(arg)' (options are spelled --name)")

@@ -58,12 +58,16 @@ public enum WorkbenchCLI {
 
     /// `workbench help [COMMAND]`, `workbench --help [COMMAND]`, `workbench -h [COMMAND]`: the help of
     /// the whole tool, of a command group or of one command; an unknown topic is a usage error.
-    static func helpCommand(_ topic: [String], console: Console) -> Int32 {
-        if topic.isEmpty {
+    static func helpCommand(_ words: [String], console: Console) -> Int32 {
+        // `help --help`, `help help` and `help data --help` ask for the same help as without the extra
+        // words: a help flag, or `help` itself, is the topic "the whole tool".
+        let topic = words.filter { !["-h", "--help"].contains($0) }
+        if topic.isEmpty || topic == ["help"] {
             console.write(help(group: []))
             return ExitStatus.success
         }
-        if let command = commands.first(where: { $0.path == topic }) {
+        // The longest command the topic starts with (`help data inspect x.idx` is data inspect's help).
+        if let command = commands.filter({ topic.starts(with: $0.path) }).max(by: { $0.path.count < $1.path.count }) {
             console.write(command.type.spec.help)
             return ExitStatus.success
         }
@@ -109,15 +113,17 @@ public enum WorkbenchCLI {
             let groups = Set(commands.filter { $0.path.count > 1 }.map { $0.path[0] })
             if groups.contains(words[0]) {
                 let rest = words.dropFirst()
-                if rest.isEmpty || rest.first == "--help" || rest.first == "-h" {
-                    if rest.isEmpty {
-                        console.errorRaw(
-                            "error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
-                                + help(group: [words[0]]))
-                        return ExitStatus.usage
-                    }
-                    console.write(help(group: [words[0]]))
-                    return ExitStatus.success
+                let helpFlags: Set<String> = ["-h", "--help"]
+                if rest.contains(where: helpFlags.contains) {
+                    // `data --help inspect`, `data -h export-png`: the command's help, as with
+                    // `workbench --help data inspect`; `data --help` alone: the group's.
+                    return helpCommand(Array(words), console: console)
+                }
+                if rest.isEmpty {
+                    console.errorRaw(
+                        "error: '\(words[0])' needs a subcommand\nusage: workbench \(words[0]) <command> [options]\n\n"
+                            + help(group: [words[0]]))
+                    return ExitStatus.usage
                 }
                 let names = commands.filter { $0.path[0] == words[0] }.map { $0.path[1] }
                 var message = "unknown command 'workbench \(words[0]) \(rest.first!)'"

@@ -13,7 +13,12 @@ struct DataExportCommand: Command {
             Class folders are named by label number, zero-padded to one width (0…9, or 00…99), and
             files by image index, zero-padded. DIR must not exist yet or be empty (hidden entries
             aside): a second export into the same folder would merge two datasets, so it is refused
-            before anything is written; remove the folder or choose another.
+            before anything is written; remove the folder or choose another. While it writes, DIR
+            holds a hidden marker, .workbench-export-in-progress, created exclusively: a concurrent
+            export into DIR is refused, and a marker left by a cut-short export asks you to remove
+            the folder. A file or a dangling symbolic link where DIR (or a folder above it) should
+            go is named. Values of non-uint8 images (taken as is) outside [0, 1] are clamped,
+            with a warning counting them.
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -25,7 +30,13 @@ struct DataExportCommand: Command {
             throw CLIError.failure("\(p[2]): expected a folder to write the images into (DIR), found a file")
         }
         do {
-            let written = try DataInspector.exportImageFolder(imagesPath: p[0], labelsPath: p[1], to: p[2])
+            let (written, clamped) = try DataInspector.exportImageFolderCountingClamped(
+                imagesPath: p[0], labelsPath: p[1], to: p[2])
+            if clamped > 0 {
+                context.console.error(
+                    "warning: \(p[0]): \(clamped) value\(clamped == 1 ? "" : "s") outside [0, 1] clamped to it in"
+                        + " the PNGs (non-uint8 images are taken as is; PNG pixels are 0...1 as 0...255)")
+            }
             context.console.print("wrote \(written) image\(written == 1 ? "" : "s") to \(p[2])")
         } catch let error as DataError {
             throw CLIError.failure(error.description)

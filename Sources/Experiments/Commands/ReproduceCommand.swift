@@ -15,7 +15,8 @@ struct ReproduceCommand: Command {
 
             A run that is still running is refused (reproduce it once it has ended). Of an interrupted,
             stale or failed run only its complete epochs (the rows of its epochs.csv) are compared with the
-            same epochs of the new run, and the output says so; a run with none is refused. A reproduction
+            same epochs of the new run, and the output says so; an interrupted or stale run with none is
+            refused, a failed one with none is rerun and must fail the same way. A reproduction
             that fails is a difference (exit 1) unless the original failed with the same error after the
             same epochs, which is what reproducing it means. Exit status: 0 when every recorded epoch
             matches, 1 otherwise, 130 when the reproduction is interrupted.
@@ -31,7 +32,8 @@ struct ReproduceCommand: Command {
                 "run \(original.id) is still running (pid \(original.meta.pid) on this host): reproduce it once"
                     + " it has ended")
         }
-        if original.status != .completed, original.epochs.isEmpty {
+        // A run that failed before its first epoch ended is rerun: failing the same way is reproducing it.
+        if original.status != .completed, original.status != .failed, original.epochs.isEmpty {
             throw CLIError.failure(
                 "run \(original.id) is \(original.status.rawValue) with no complete epoch recorded: nothing to"
                     + " compare (resume it first)")
@@ -74,7 +76,13 @@ struct ReproduceCommand: Command {
                     + " epoch\(mine.count == 1 ? "" : "s"), then the same failure: \(message))")
             return ExitStatus.success
         case .completed:
-            break
+            if original.status == .failed, original.epochs.isEmpty {
+                context.console.print(
+                    "\(folder.id) differs from \(original.id): \(original.id) failed before its first epoch"
+                        + " ended (\(original.meta.error ?? "")); the reproduction completed \(mine.count)"
+                        + " epoch\(mine.count == 1 ? "" : "s")")
+                return ExitStatus.failure
+            }
         }
         if let difference {
             context.console.print("\(folder.id) differs from \(original.id): \(difference)")

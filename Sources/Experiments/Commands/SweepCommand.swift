@@ -17,7 +17,9 @@ struct SweepCommand: Command {
             Each child is an ordinary run (a 'workbench run' process) whose meta.json carries the sweep id and
             its sweep values; 'workbench compare' shows them side by side. The children's configs are kept in
             <store>/.sweeps/<sweep id>/. Each line a child writes to stderr is prefixed with its run id.
-            Exit 0 only when every child completed; 130 when interrupted (SIGINT/SIGTERM).
+            Exit 0 only when every child completed; 130 when interrupted (SIGINT/SIGTERM): no further
+            child starts, and the signal is passed on to the running children, which stop as interrupted
+            runs ('workbench resume' continues them).
             """)
     let context: CommandContext
     init(context: CommandContext) throws { self.context = context }
@@ -56,20 +58,30 @@ struct SweepCommand: Command {
             context.console.print("\(run.id)  \(run.status.rawValue)  \(values.joined(separator: " "))")
         }
         let failed = statuses.filter { $0 != 0 }.count
+        if interrupted {
+            let notStarted = statuses.filter { $0 == -1 }.count
+            context.console.error(
+                "interrupted: sweep \(sweepID) stopped; \(children.count - failed) of \(children.count) runs"
+                    + " completed" + (notStarted > 0 ? ", \(notStarted) never started" : "")
+                    + " (resume the interrupted ones with 'workbench resume')")
+            return 130
+        }
         if failed > 0 {
             let notStarted = statuses.filter { $0 == -1 }.count
             context.console.error(
                 "error: \(failed) of \(children.count) sweep runs did not complete"
                     + (notStarted > 0 ? " (\(notStarted) never started)" : ""))
-            return interrupted ? 130 : ExitStatus.failure
+            return ExitStatus.failure
         }
         return ExitStatus.success
     }
 
     /// Starts `workbench run` for every child config, at most `jobs` at once; returns their exit
-    /// statuses (-1 for children never started) and whether a signal stopped the sweep. On SIGINT or SIGTERM no further child starts; SIGTERM
-    /// is passed on to the running children (a terminal's Ctrl-C reaches them directly, as they share
-    /// its process group), which then stop as interrupted runs.
+    /// statuses (-1 for children never started) and whether a signal stopped the sweep. On SIGINT or
+    /// SIGTERM no further child starts and the signal is passed on to the running children, which
+    /// then stop as interrupted runs (a second signal, passed on too, stops them at once). Foundation
+    /// starts each child in its own process group, so a terminal's Ctrl-C reaches the children only
+    /// this way.
     private func runChildren(_ configs: [URL], jobs: Int, store: RunStore, sweepID: String) throws
         -> (statuses: [Int32], interrupted: Bool)
     {
@@ -83,10 +95,9 @@ struct SweepCommand: Command {
         let stop = StopRequest()
         let console = context.console
         stop.installSignalHandlers { signal in
-            console.error("sweep: stopping; no further runs will start")
-            guard signal == SIGTERM else { return }
+            console.error("sweep: stopping; no further runs will start, running ones stop as interrupted")
             running.lock.withLock {
-                for process in running.processes.values { kill(process.processIdentifier, SIGTERM) }
+                for process in running.processes.values { kill(process.processIdentifier, signal) }
             }
         }
         defer { stop.removeSignalHandlers() }
@@ -126,6 +137,8 @@ struct SweepCommand: Command {
                         "cannot start \(context.executablePath): \(error.localizedDescription)")
                 }
                 running.lock.withLock { running.processes[next] = process }
+                // A signal between the check above and here was not passed on to this child.
+                if stop.isRequested { kill(process.processIdentifier, SIGINT) }
                 next += 1
             }
             if running.lock.withLock({ running.processes.isEmpty }) { break }

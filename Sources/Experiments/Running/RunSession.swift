@@ -123,14 +123,34 @@ public enum RunSession {
         let recordedEpochs = try folder.readEpochs().count
         let recordedSteps = try folder.countSteps()
         guard let (state, url) = try Checkpointer.latest(in: folder) else {
-            // (A kill between an epoch's row and its checkpoint leaves this too: restarting is safe,
-            // epochs.csv and steps.csv are cut back to the start.)
+            // A checkpoint folder without state.json is damage, not "no checkpoint": refuse it, so the
+            // recorded epochs are not thrown away.
+            let fm = FileManager.default
+            let previous = folder.url.appendingPathComponent("checkpoint.previous", isDirectory: true)
+            for dir in [folder.checkpoint, previous] {
+                let names = ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+                if !names.isEmpty {
+                    throw CLIError.failure(
+                        "\(dir.appendingPathComponent("state.json").path): expected the checkpoint's state"
+                            + " (epoch, step, seed) beside \(names.joined(separator: ", ")), found no such file"
+                            + " (the folder is left as it was)")
+                }
+            }
+            // Without any checkpoint: a kill between the first epoch's row and its checkpoint leaves
+            // one recorded epoch, and restarting is safe (epochs.csv and steps.csv are cut back to the
+            // start). More recorded epochs mean a checkpoint was written and is gone.
+            if recordedEpochs > 1 {
+                throw CLIError.failure(
+                    "\(folder.checkpoint.path): expected the checkpoint written after epoch"
+                        + " \(recordedEpochs - 1) or \(recordedEpochs) (\(folder.epochs.path) records"
+                        + " \(recordedEpochs) epochs), found no checkpoint (the folder is left as it was)")
+            }
             console.error(
                 recordedEpochs == 0
                     ? "note: \(folder.id) has no checkpoint (it stopped before its first epoch ended):"
                         + " starting again from epoch 0"
-                    : "warning: \(folder.checkpoint.path): no checkpoint to resume from (missing or empty);"
-                        + " discarding the \(recordedEpochs) recorded epoch\(recordedEpochs == 1 ? "" : "s") and"
+                    : "warning: \(folder.checkpoint.path): no checkpoint to resume from (stopped between its"
+                        + " first epoch's row and its checkpoint); discarding the 1 recorded epoch and"
                         + " starting again from epoch 0")
             return .beginning
         }
@@ -164,6 +184,12 @@ public enum RunSession {
                     + " \(stateFile) is at step \(position.step)), found \(recordedSteps)")
         }
         try setup.model.loadTrainingState(from: url)
+        for recorded in setup.model.loadedStateSteps where recorded.step != position.step {
+            throw CLIError.failure(
+                "\(stateFile): key 'position.step' is \(position.step) (epoch \(position.epoch)), but"
+                    + " \(recorded.file) records step \(recorded.step) (key '\(recorded.key)'); expected"
+                    + " the same step in both (the folder is left as it was)")
+        }
         if recordedEpochs > position.epoch {
             let extra = recordedEpochs - position.epoch
             console.error(

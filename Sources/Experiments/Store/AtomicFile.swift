@@ -104,6 +104,9 @@ enum JSON {
             return "key '\(path(context.codingPath))': expected a valid value, found an invalid one"
         case .keyNotFound(let key, let context):
             return "expected key '\(path(context.codingPath + [key]))', found none"
+        case .typeMismatch(let type, let context) where context.codingPath.isEmpty:
+            return "the top level: expected \(jsonKind(type) == "an object" ? "a JSON object" : jsonKind(type)),"
+                + " found \(topLevelKind(context.debugDescription))"
         case .typeMismatch(let type, let context):
             return "key '\(path(context.codingPath))': expected \(jsonKind(type)), found another type"
         case .valueNotFound(let type, let context):
@@ -111,6 +114,18 @@ enum JSON {
         @unknown default:
             return "cannot be decoded"
         }
+    }
+
+    /// What Foundation found at the top level, from its "Expected to decode X but found Y instead."
+    private static func topLevelKind(_ debugDescription: String) -> String {
+        let text = debugDescription.lowercased()
+        for (word, kind) in [
+            ("array", "an array"), ("string", "a string"), ("number", "a number"), ("bool", "true or false"),
+            ("null", "null"),
+        ] where text.contains("found " + word) || text.contains("found a " + word) || text.contains("found an " + word) {
+            return kind
+        }
+        return "another type"
     }
 
     private static func jsonKind(_ type: Any.Type) -> String {

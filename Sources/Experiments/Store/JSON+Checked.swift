@@ -76,7 +76,7 @@ extension KeyedDecodingContainer {
         _ key: Key, in range: ClosedRange<T>, required: Bool = false
     ) throws -> T? {
         let expected =
-            range.upperBound == T.max
+            range.upperBound == T.max && T.bitWidth >= 64
             ? "an integer ≥ \(range.lowerBound)" : "an integer in \(range.lowerBound)...\(range.upperBound)"
         let value =
             required

@@ -42,13 +42,40 @@ public enum ProcessIdentity {
         return errno == EPERM
     }
 
+    /// The boot time (`btime` in /proc/stat), nil without /proc.
+    static func bootTime() -> Date? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
+            return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces)).map {
+                Date(timeIntervalSince1970: $0)
+            }
+        }
+        return nil
+    }
+
+    /// When process `pid` started, as a date (boot time plus its start tick), nil when unknown.
+    public static func startDate(of pid: Int32) -> Date? {
+        guard let ticks = startTime(of: pid), let boot = bootTime() else { return nil }
+        let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard perSecond > 0 else { return nil }
+        return boot.addingTimeInterval(Double(ticks) / perSecond)
+    }
+
     /// Whether the process recorded as (pid, boot id, start time) is still running on this host.
-    public static func isRunning(pid: Int32, bootID recordedBoot: String?, startTime recordedStart: UInt64?)
-        -> Bool
-    {
+    /// Without a recorded start time (a run written by an older build), a process with the pid that
+    /// started after `claimed` (when the run was started or last resumed; 2 s of slack for the clock's
+    /// rounding) is a different process: the run is not running.
+    public static func isRunning(
+        pid: Int32, bootID recordedBoot: String?, startTime recordedStart: UInt64?, claimed: Date? = nil
+    ) -> Bool {
         if let recordedBoot, let current = bootID(), current != recordedBoot { return false }
         guard exists(pid) else { return false }
         if let recordedStart, let current = startTime(of: pid), current != recordedStart { return false }
+        if recordedStart == nil, let claimed, let started = startDate(of: pid),
+            started > claimed.addingTimeInterval(2)
+        {
+            return false
+        }
         return true
     }
 }

@@ -16,13 +16,13 @@ public enum RunID {
     /// The experiment name reduced to characters safe in a folder name (others become '-').
     public static func sanitized(_ name: String) -> String { folderPart(name) ?? "run" }
 
-    /// The name's part of a run folder: ASCII letters, digits, '-', '_' and '.' kept, every other
-    /// character '-', leading and trailing '-' and '.' dropped, at most 60 characters; nil when nothing
-    /// is left (`""`, `".."`, `"/"`), which the config check refuses.
+    /// The name's part of a run folder: ASCII letters, digits, '-' and '_' kept, every other
+    /// character ('.' included) '-', leading and trailing '-' dropped, at most 60 characters; nil when
+    /// nothing is left (`""`, `".."`, `"/"`), which the config check refuses.
     public static func folderPart(_ name: String) -> String? {
         let safe = String(
-            name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
-        let trimmed = safe.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+            name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) ? $0 : "-" })
+        let trimmed = safe.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return trimmed.isEmpty ? nil : String(trimmed.prefix(60))
     }
 

@@ -27,8 +27,9 @@ public struct RunRecord {
         guard meta.status == .running, meta.environment.host == ProcessInfo.processInfo.hostName else {
             return meta.status
         }
+        let claims = ([meta.started] + (meta.resumed ?? [])).compactMap(ISO8601.date)
         let alive = ProcessIdentity.isRunning(
-            pid: meta.pid, bootID: meta.bootID, startTime: meta.processStart)
+            pid: meta.pid, bootID: meta.bootID, startTime: meta.processStart, claimed: claims.max())
         return alive ? .running : .stale
     }
 

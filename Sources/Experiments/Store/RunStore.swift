@@ -78,6 +78,12 @@ public struct RunStore {
                 return RunFolder(url: asPath)
             }
             try checkExists()
+            // A folder of that name whose meta.json is missing or unreadable: the same error as 'runs'.
+            let damaged = allFolders().filter { $0.id == reference || $0.id.hasPrefix(reference) }
+            if let folder = damaged.first(where: { $0.id == reference }) ?? (damaged.count == 1 ? damaged[0] : nil) {
+                _ = try RunRecord(folder: folder)
+                return folder
+            }
             throw CLIError.failure(
                 "no run '\(reference)' in store \(root.path) (\(folders.count) runs there)")
         default:

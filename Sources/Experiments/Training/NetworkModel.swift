@@ -19,6 +19,8 @@ public final class NetworkModel: TrainableModel {
 
     public var network: Network { trainer.network }
 
+    public private(set) var loadedStateSteps: [RecordedStep] = []
+
     public func train(on batch: Batch, learningRate: Float, step: Int) throws -> BatchResult {
         trainer.step = step  // dropout streams are keyed by the step
         let r = trainer.trainStep(
@@ -55,5 +57,11 @@ public final class NetworkModel: TrainableModel {
         try optimizer.loadState(
             checkpoint.optimizerState, checkingAgainst: network.parameters, source: folder.path)
         trainer.step = checkpoint.extra
+        let manifest = folder.appendingPathComponent(Checkpoint<Int>.manifestName).path
+        loadedStateSteps = [RecordedStep(file: manifest, key: "extra", step: checkpoint.extra)]
+        if let tensor = checkpoint.optimizerState["step"], tensor.count == 1, let value = tensor.storage.first {
+            let file = checkpoint.optimizerFile.map { folder.appendingPathComponent($0).path } ?? folder.path
+            loadedStateSteps.append(RecordedStep(file: file, key: "step", step: Int(value)))
+        }
     }
 }

@@ -41,4 +41,25 @@ public protocol TrainableModel: AnyObject {
     func saveTrainingState(to folder: URL) throws
     /// Restores what `saveTrainingState` wrote.
     func loadTrainingState(from folder: URL) throws
+    /// The training step as recorded inside the state last loaded by `loadTrainingState`, each with
+    /// the file and key it came from (so `resume` can check `state.json` against them); empty when
+    /// the state records no step.
+    var loadedStateSteps: [RecordedStep] { get }
+}
+
+/// A training step recorded in one file of a checkpoint (see `TrainableModel.loadedStateSteps`).
+public struct RecordedStep: Equatable, Sendable {
+    public var file: String
+    public var key: String
+    public var step: Int
+
+    public init(file: String, key: String, step: Int) {
+        self.file = file
+        self.key = key
+        self.step = step
+    }
+}
+
+extension TrainableModel {
+    public var loadedStateSteps: [RecordedStep] { [] }
 }
