@@ -176,24 +176,8 @@ public struct Checkpoint<Extra: Codable> {
     private static func syntaxError(in data: Data) -> String {
         let base = "expected a JSON object, found "
         if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return base + "an empty file" }
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return base + "malformed JSON"
-        } catch {
-            guard var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else {
-                return base + "malformed JSON"
-            }
-            if let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
-                let offset = Int(detail[range].split(separator: " ").last!)
-            {
-                let before = data.prefix(max(0, offset))
-                let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
-                let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-                detail.replaceSubrange(range, with: "at line \(line), column \(column)")
-            }
-            if detail.hasSuffix(".") { detail.removeLast() }
-            return base + "malformed JSON (" + detail.prefix(1).lowercased() + detail.dropFirst() + ")"
-        }
+        guard let detail = JSONSyntax.problem(in: data), !detail.isEmpty else { return base + "malformed JSON" }
+        return base + "malformed JSON (" + detail + ")"
     }
 
     private static func describe(_ error: Error) -> String {

@@ -30,27 +30,10 @@ public struct CenterCrop: Augmentation {
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         let h = image.height
         let w = image.width
-        let c = image.channels
         if height == h && width == w { return }
         let top = Self.offset(height, in: h)
         let left = Self.offset(width, in: w)
-        let x0 = max(0, -left)
-        let x1 = min(width, w - left)
-        var out = [Float](repeating: fill, count: c * height * width)
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for ch in 0..<c {
-                    for y in 0..<height {
-                        let sy = y + top
-                        guard sy >= 0 && sy < h && x0 < x1 else { continue }
-                        let s = (ch * h + sy) * w + left
-                        let d = (ch * height + y) * width
-                        for x in x0..<x1 { dst[d + x] = src[s + x] }
-                    }
-                }
-            }
-        }
-        image = Image(channels: c, height: height, width: width, pixels: out)
+        image = image.window(top: top, left: left, height: height, width: width, fill: fill)
     }
 
     public var description: String {

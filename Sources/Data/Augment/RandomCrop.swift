@@ -42,31 +42,13 @@ public struct RandomCrop: Augmentation {
     public func apply(_ image: inout Image, rng: inout SplitMix64) {
         let h = image.height
         let w = image.width
-        let c = image.channels
         precondition(
             height <= h + 2 * padding && width <= w + 2 * padding,
             "RandomCrop \(height)x\(width) larger than padded image \(h + 2 * padding)x\(w + 2 * padding)")
         let top = rng.nextInt(below: h + 2 * padding - height + 1) - padding
         let left = rng.nextInt(below: w + 2 * padding - width + 1) - padding
         if top == 0 && left == 0 && height == h && width == w { return }
-        // Source columns [x0, x1) of each output row land inside the image; the rest is fill.
-        let x0 = max(0, -left)
-        let x1 = min(width, w - left)
-        var out = [Float](repeating: fill, count: c * height * width)
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for ch in 0..<c {
-                    for y in 0..<height {
-                        let sy = y + top
-                        guard sy >= 0 && sy < h && x0 < x1 else { continue }
-                        let s = (ch * h + sy) * w + left
-                        let d = (ch * height + y) * width
-                        for x in x0..<x1 { dst[d + x] = src[s + x] }
-                    }
-                }
-            }
-        }
-        image = Image(channels: c, height: height, width: width, pixels: out)
+        image = image.window(top: top, left: left, height: height, width: width, fill: fill)
     }
 
     /// The central window of the same size, padded with the same fill where it reaches past the image.

@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchModel
 
 /// Writes files so a reader never sees half of one: the bytes go to a temporary name in the same
 /// folder, then `rename(2)` puts them in place in one step.
@@ -70,25 +71,8 @@ enum JSON {
     /// line and column).
     static func syntaxError(in data: Data) -> String {
         let base = "expected a JSON document, found malformed JSON"
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return base
-        } catch {
-            guard var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else {
-                return base
-            }
-            if let range = detail.range(of: #"around character \d+"#, options: .regularExpression),
-                let offset = Int(detail[range].split(separator: " ").last!)
-            {
-                let before = data.prefix(max(0, offset))
-                let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
-                let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-                detail.replaceSubrange(range, with: "at line \(line), column \(column)")
-            }
-            if detail.hasSuffix(".") { detail.removeLast() }
-            return base + " (" + TerminalText.escaped(detail.prefix(1).lowercased() + detail.dropFirst())
-                + ")"
-        }
+        guard let detail = JSONSyntax.problem(in: data), !detail.isEmpty else { return base }
+        return base + " (" + TerminalText.escaped(detail) + ")"
     }
 
     /// A DecodingError as a plain sentence: where (the key path) and what was wrong, without
