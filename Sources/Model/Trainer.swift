@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import WorkbenchRandom
 
 /// Runs training steps and evaluations on a network, bit-identically for any number of threads.
@@ -18,6 +16,10 @@ import WorkbenchRandom
 /// A trailing chunk of a single sample is folded into the chunk before it (so a dense batch norm
 /// never sees a one-sample "batch"); which samples form a chunk still depends only on N and
 /// `chunkSize`.
+///
+/// Threads: a `WorkerPool` kept for the trainer's life runs the chunks and then the gradient
+/// reduction, which it shares out in fixed blocks of elements (each element's sum is the same
+/// whichever thread computes it).
 ///
 /// Memory: training keeps one replica per chunk of the largest batch seen (batch 64, chunk 16: 4
 /// replicas); evaluation works through any number of samples with at most 4·threads replicas.
@@ -60,10 +62,14 @@ public final class Trainer {
     private var slots: [Chunk] = []
     private lazy var masterParameters = network.parameters
     private lazy var masterValues = masterParameters + network.buffers
-    /// The next chunk a worker takes in `runChunks`.
-    private let nextChunk = Atomic<Int>(0)
-    /// Scratch for `reduceGradients`: one gradient pointer per chunk, kept to reuse its capacity.
-    private var gradientSources: [UnsafePointer<Float>] = []
+    /// The threads that run chunks and reduction blocks (started with the first parallel step).
+    private lazy var pool = WorkerPool(threads: threads)
+    /// Scratch for `reduceGradients`, kept to reuse its capacity: the blocks it shares out, and
+    /// pointers to the master's and each chunk's gradients.
+    private var reductionBlocks: [(parameter: Int, elements: Range<Int>)] = []
+    private var gradientCounts: [Int] = []
+    private var masterGradients: [UnsafeMutablePointer<Float>] = []
+    private var chunkGradients: [UnsafePointer<Float>] = []
 
     /// What one training step or evaluation measured.
     public struct BatchResult: Equatable, Sendable {
@@ -84,15 +90,30 @@ public final class Trainer {
         self.random = random
     }
 
+    /// Writes samples `samples` of a batch, as flat NCHW floats, to the buffer (which holds exactly
+    /// those samples). Called from worker threads, for disjoint ranges, at the same time.
+    public typealias BatchFill = (_ samples: Range<Int>, _ into: UnsafeMutableBufferPointer<Float>) -> Void
+
     /// One optimizer step on a batch of `labels.count` images given as flat NCHW floats: forward,
     /// loss, backward, optional clipping, optimizer step. Increments `step`.
     @discardableResult
     public func trainStep(images: [Float], labels: [Int], loss: Loss, optimizer: Optimizer,
                           learningRate: Float) -> BatchResult {
+        precondition(images.count == labels.count * network.inputSize,
+                     "trainStep: \(labels.count) labels need \(labels.count * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        return images.withUnsafeBufferPointer { images in
+            trainStep(labels: labels, loss: loss, optimizer: optimizer, learningRate: learningRate,
+                      fill: Self.copying(images, sampleSize: network.inputSize))
+        }
+    }
+
+    /// `trainStep` on a batch whose images `fill` writes straight into each chunk's input, on the
+    /// threads that run the chunks (so gathering a batch is parallel work, and is not copied twice).
+    @discardableResult
+    public func trainStep(labels: [Int], loss: Loss, optimizer: Optimizer, learningRate: Float,
+                          fill: BatchFill) -> BatchResult {
         let n = labels.count
         precondition(n > 0, "trainStep needs a non-empty batch")
-        precondition(images.count == n * network.inputSize,
-                     "trainStep: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
         let chunks = chunkCount(n)
         prepare(chunks: chunks)
         let step = self.step
@@ -102,7 +123,7 @@ public final class Trainer {
             for parameter in slot.parameters { parameter.zeroGrad() }
             let context = ForwardContext(
                 training: true, random: self.random.derived(RandomStream.dropout.rawValue, UInt64(step), UInt64(c)))
-            self.runForward(slot: c, samples: self.chunkRange(c, of: n, chunks: chunks), images: images,
+            self.runForward(slot: c, samples: self.chunkRange(c, of: n, chunks: chunks), fill: fill,
                             labels: labels, loss: loss, context: context)
             slot.replica.backward(slot.outputGradient)
         }
@@ -129,6 +150,15 @@ public final class Trainer {
         precondition(n > 0, "evaluate needs a non-empty batch")
         precondition(images.count == n * network.inputSize,
                      "evaluate: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        return images.withUnsafeBufferPointer { images in
+            evaluate(labels: labels, loss: loss, fill: Self.copying(images, sampleSize: network.inputSize))
+        }
+    }
+
+    /// `evaluate` on a batch whose images `fill` writes into each chunk's input (see `trainStep`).
+    public func evaluate(labels: [Int], loss: Loss, fill: BatchFill) -> BatchResult {
+        let n = labels.count
+        precondition(n > 0, "evaluate needs a non-empty batch")
         let chunks = chunkCount(n)
         // Work through the chunks in groups that reuse at most 4·threads replicas; losses are still
         // summed in sample order, so the result does not depend on the grouping.
@@ -140,7 +170,7 @@ public final class Trainer {
         for first in stride(from: 0, to: chunks, by: group) {
             let count = min(group, chunks - first)
             runChunks(count) { s in
-                self.runForward(slot: s, samples: self.chunkRange(first + s, of: n, chunks: chunks), images: images,
+                self.runForward(slot: s, samples: self.chunkRange(first + s, of: n, chunks: chunks), fill: fill,
                                 labels: labels, loss: loss, context: .evaluation)
             }
             for s in 0..<count {
@@ -168,21 +198,17 @@ public final class Trainer {
         while slots.count < chunks { slots.append(Chunk(replica: network.replica())) }
     }
 
-    /// Runs `body(c)` for every chunk on `threads` workers; each worker takes the next chunk nobody
-    /// has started, so a worker held up by other work on the machine does not hold up the rest.
+    /// Runs `body(c)` for every chunk on the pool's threads. Which thread runs a chunk never
+    /// changes what it computes: chunk c always runs on replica c.
     private func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
-        let workers = min(threads, chunks)
-        if workers == 1 {
-            for c in 0..<chunks { body(c) }
-        } else {
-            nextChunk.store(0, ordering: .relaxed)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard c < chunks else { break }
-                    body(c)
-                }
-            }
+        pool.run(chunks, body)
+    }
+
+    /// A `BatchFill` that copies from flat NCHW floats.
+    private static func copying(_ images: UnsafeBufferPointer<Float>, sampleSize: Int) -> BatchFill {
+        { samples, into in
+            into.baseAddress!.update(from: images.baseAddress! + samples.lowerBound * sampleSize,
+                                     count: samples.count * sampleSize)
         }
     }
 
@@ -204,48 +230,78 @@ public final class Trainer {
     }
 
     /// Fixed-order reduction: master gradient = (+0 + chunk 0 + chunk 1 + ...) / N, element-wise,
-    /// the chunks added in chunk order whatever the thread count; one pass over memory, eight
-    /// floats at a time.
+    /// the chunks added in chunk order whatever the thread count, eight floats at a time. The work
+    /// is cut into fixed blocks of one parameter each (`reductionBlocks`) that the pool's threads
+    /// share; a block's sums are the same whichever thread computes them.
     private func reduceGradients(chunks: Int, batchSize n: Int) {
         let size = Float(n)
-        gradientSources.reserveCapacity(chunks)
-        defer { gradientSources.removeAll(keepingCapacity: true) }
-        for (j, master) in masterParameters.enumerated() {
-            let count = master.grad.count
-            gradientSources.removeAll(keepingCapacity: true)
-            withChunkGradients(of: j, from: 0, chunks: chunks, count: count, &gradientSources) { sources in
-                master.grad.storage.withUnsafeMutableBufferPointer { g in
-                    let target = g.baseAddress!
-                    var i = 0
-                    while i < count {  // not FloatBlocks.forEach: this body was not inlined there
-                        let lanes = min(8, count - i)
-                        var sum = SIMD8<Float>(repeating: 0) + FloatBlocks.load(sources[0], i, lanes)
-                        for c in 1..<sources.count { sum += FloatBlocks.load(sources[c], i, lanes) }
-                        FloatBlocks.store(sum / size, target, i, lanes)
-                        i += 8
-                    }
+        if reductionBlocks.isEmpty {
+            gradientCounts = masterParameters.map(\.grad.count)
+            reductionBlocks = Self.blocks(counts: gradientCounts)
+        }
+        let blocks = reductionBlocks
+        withGradientPointers(from: 0, chunks: chunks) {
+            let targets = masterGradients, sources = chunkGradients
+            pool.run(blocks.count) { b in
+                let (j, range) = blocks[b]
+                let target = targets[j]
+                let first = j * chunks
+                var i = range.lowerBound
+                while i < range.upperBound {  // not FloatBlocks.forEach: this body was not inlined there
+                    let lanes = min(8, range.upperBound - i)
+                    var sum = SIMD8<Float>(repeating: 0) + FloatBlocks.load(sources[first], i, lanes)
+                    for c in 1..<chunks { sum += FloatBlocks.load(sources[first + c], i, lanes) }
+                    FloatBlocks.store(sum / size, target, i, lanes)
+                    i += 8
                 }
             }
         }
+        masterGradients.removeAll(keepingCapacity: true)
+        chunkGradients.removeAll(keepingCapacity: true)
     }
 
-    /// Calls `body` with pointers to parameter j's gradient in chunks 0..<chunks (collected into
-    /// `sources` one nested buffer access per chunk, so every pointer stays valid during `body`).
-    private func withChunkGradients(of j: Int, from c: Int, chunks: Int, count: Int,
-                                    _ sources: inout [UnsafePointer<Float>],
-                                    _ body: ([UnsafePointer<Float>]) -> Void) {
-        guard c < chunks else { return body(sources) }
-        let parameter = slots[c].parameters[j]
-        parameter.grad.storage.withUnsafeBufferPointer { r in
-            precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
-            sources.append(r.baseAddress!)
-            withChunkGradients(of: j, from: c + 1, chunks: chunks, count: count, &sources, body)
+    /// Floats per reduction block: a multiple of 8, large enough that taking a block costs little
+    /// next to summing it.
+    static let reductionBlock = 4096
+
+    /// (parameter index, element range) blocks covering every parameter's gradient, in order.
+    static func blocks(counts: [Int]) -> [(parameter: Int, elements: Range<Int>)] {
+        var blocks: [(parameter: Int, elements: Range<Int>)] = []
+        for (j, count) in counts.enumerated() {
+            for start in stride(from: 0, to: count, by: reductionBlock) {
+                blocks.append((j, start..<min(count, start + reductionBlock)))
+            }
+        }
+        return blocks
+    }
+
+    /// Calls `body` with `masterGradients` holding a pointer to every master parameter's gradient
+    /// and `chunkGradients` to every chunk's (parameter j of chunk c at j·chunks + c), collected one
+    /// nested buffer access each, so every pointer stays valid during `body`.
+    private func withGradientPointers(from k: Int, chunks: Int, _ body: () -> Void) {
+        let parameters = masterParameters.count
+        if k < parameters {
+            masterParameters[k].grad.storage.withUnsafeMutableBufferPointer { g in
+                masterGradients.append(g.baseAddress!)
+                withGradientPointers(from: k + 1, chunks: chunks, body)
+            }
+        } else if k < parameters * (chunks + 1) {
+            let j = (k - parameters) / chunks, c = (k - parameters) % chunks
+            let parameter = slots[c].parameters[j]
+            let count = gradientCounts[j]  // not the master's grad: it is being accessed above
+            parameter.grad.storage.withUnsafeBufferPointer { r in
+                precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
+                chunkGradients.append(r.baseAddress!)
+                withGradientPointers(from: k + 1, chunks: chunks, body)
+            }
+        } else {
+            body()
         }
     }
 
     /// Forward and loss for `samples` on slot s's replica; fills that slot's losses, correct count
     /// and output gradient (only slot s is touched, so slots may run concurrently).
-    private func runForward(slot s: Int, samples: Range<Int>, images: [Float], labels: [Int], loss: Loss,
+    private func runForward(slot s: Int, samples: Range<Int>, fill: BatchFill, labels: [Int], loss: Loss,
                             context: ForwardContext) {
         let slot = slots[s]
         let start = samples.lowerBound, end = samples.upperBound
@@ -256,9 +312,8 @@ public final class Trainer {
         slot.replica.releaseInputs()
         var input = Tensor.take(&slot.input, shape: slot.inputShape, zeroed: false)
         input.storage.withUnsafeMutableBufferPointer { dst in
-            images.withUnsafeBufferPointer { src in
-                dst.baseAddress!.update(from: src.baseAddress! + start * size, count: (end - start) * size)
-            }
+            precondition(dst.count == (end - start) * size, "Trainer: chunk input holds \(dst.count) floats, expected \((end - start) * size)")
+            fill(samples, dst)
         }
         slot.input = input
         let output = slot.replica.forward(input, context: context)

@@ -1,5 +1,6 @@
 import WorkbenchModel
 import WorkbenchRandom
+import Synchronization
 import XCTest
 
 /// A generated, separable 4-class pattern set of 1×32×32 images: a horizontal bar, a vertical bar,
@@ -129,6 +130,40 @@ final class TrainerTests: XCTestCase {
                     return row.firstIndex(of: row.max()!) == labels[s]
                 }.count)
             }
+        }
+    }
+
+    /// A batch filled chunk by chunk (`trainStep(labels:fill:)`, `evaluate(labels:fill:)`) trains
+    /// exactly as the same batch given as one array, for 1 and 2 threads; each step's fill calls
+    /// cover every sample once, each with a buffer of exactly its samples.
+    func testFilledBatchesTrainAsArrays() throws {
+        for threads in [1, 2] {
+            let fromArrays = try smallNetwork(), filled = try smallNetwork()
+            let a = Trainer(network: fromArrays, threads: threads, chunkSize: 8, random: SplitMix64(seed: 5))
+            let b = Trainer(network: filled, threads: threads, chunkSize: 8, random: SplitMix64(seed: 5))
+            for step in 0..<3 {
+                let (images, labels) = smallBatch(step == 2 ? 17 : 37, seed: UInt64(200 + step))
+                let covered = Mutex([Int](repeating: 0, count: labels.count))
+                let expected = a.trainStep(images: images, labels: labels, loss: SoftmaxCrossEntropy(),
+                                           optimizer: SGD(momentum: 0.9), learningRate: 1e-2)
+                let got = b.trainStep(labels: labels, loss: SoftmaxCrossEntropy(), optimizer: SGD(momentum: 0.9),
+                                      learningRate: 1e-2) { samples, into in
+                    XCTAssertEqual(into.count, samples.count * 64)
+                    covered.withLock { for s in samples { $0[s] += 1 } }
+                    for (k, s) in samples.enumerated() {
+                        for p in 0..<64 { into[k * 64 + p] = images[s * 64 + p] }
+                    }
+                }
+                XCTAssertEqual(got, expected, "step \(step), \(threads) thread(s)")
+                XCTAssertEqual(covered.withLock { $0 }, [Int](repeating: 1, count: labels.count))
+            }
+            XCTAssertEqual(filled.namedTensors(), fromArrays.namedTensors())
+            let (images, labels) = smallBatch(50, seed: 7)
+            let evaluated = b.evaluate(labels: labels, loss: SoftmaxCrossEntropy()) { samples, into in
+                into.baseAddress!.update(from: images.withUnsafeBufferPointer { $0.baseAddress! } + samples.lowerBound * 64,
+                                         count: samples.count * 64)
+            }
+            XCTAssertEqual(evaluated, a.evaluate(images: images, labels: labels, loss: SoftmaxCrossEntropy()))
         }
     }
 

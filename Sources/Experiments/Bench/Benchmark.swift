@@ -117,7 +117,6 @@ public struct Benchmark {
         progress("measuring the GEMM ceiling with \(threads) thread(s)")
         let ceiling = BLASInfo.measureGEMMCeiling(threads: threads)
 
-        var images = [Float](repeating: 0, count: batchSize * pixels)
         var labels = [Int](repeating: 0, count: batchSize)
         var trainSeconds = 0.0, inferSeconds = 0.0, trainCPU = 0.0
         var accuracies: [Double] = []
@@ -133,19 +132,17 @@ public struct Benchmark {
             train.images.bytes.withUnsafeBufferPointer { bytes in
                 for first in stride(from: 0, to: trainCount, by: batchSize) {
                     let n = min(batchSize, trainCount - first)
-                    if n != labels.count {
-                        images = [Float](repeating: 0, count: n * pixels)
-                        labels = [Int](repeating: 0, count: n)
-                    }
-                    images.withUnsafeMutableBufferPointer { out in
-                        for s in 0..<n {
-                            let index = order[first + s]
-                            Self.scale(bytes.baseAddress! + index * pixels, out.baseAddress! + s * pixels, pixels)
-                            labels[s] = trainLabels[index]
+                    if n != labels.count { labels = [Int](repeating: 0, count: n) }
+                    for s in 0..<n { labels[s] = trainLabels[order[first + s]] }
+                    // Each chunk gathers and scales its own images, on the thread that trains it.
+                    order.withUnsafeBufferPointer { order in
+                        _ = trainer.trainStep(labels: labels, loss: loss, optimizer: optimizer, learningRate: 0.05) { samples, out in
+                            for s in samples {
+                                Self.scale(bytes.baseAddress! + order[first + s] * pixels,
+                                           out.baseAddress! + (s - samples.lowerBound) * pixels, pixels)
+                            }
                         }
                     }
-                    trainer.trainStep(images: images, labels: labels, loss: loss, optimizer: optimizer,
-                                      learningRate: 0.05)
                 }
             }
             trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -179,7 +176,7 @@ public struct Benchmark {
     }
 
     /// dst[i] = Float(src[i]) / 255 for i < count, sixteen bytes at a time (the same division per
-    /// element as the scalar loop, so the same bits); the batch gather is serial, so it is kept short.
+    /// element as the scalar loop, so the same bits).
     @inline(__always)
     static func scale(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
         var i = 0

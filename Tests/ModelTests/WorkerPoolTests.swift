@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import XCTest
+@testable import WorkbenchModel
+
+final class WorkerPoolTests: XCTestCase {
+    /// Every iteration runs exactly once, for loops shorter and longer than the thread count and
+    /// many loops in a row (the workers go from spinning straight to the next loop's iterations).
+    func testEveryIterationRunsOnce() {
+        for threads in [1, 2, 3, 8] {
+            let pool = WorkerPool(threads: threads, processors: 8)
+            XCTAssertEqual(pool.threads, threads)
+            for iterations in [0, 1, 2, 5, 64] {
+                for _ in 0..<50 {
+                    let hits = Mutex([Int](repeating: 0, count: iterations))
+                    pool.run(iterations) { i in hits.withLock { $0[i] += 1 } }
+                    XCTAssertEqual(hits.withLock { $0 }, [Int](repeating: 1, count: iterations),
+                                   "threads \(threads), iterations \(iterations)")
+                }
+            }
+        }
+    }
+
+    /// `run` returns only after every iteration's writes are done: the caller reads them all, over
+    /// loops of uneven iterations (so the threads finish at different times).
+    func testRunWaitsForAllIterations() {
+        func work(_ i: Int, _ round: Int) -> Int {
+            var s = 0
+            for k in 0..<(1000 * (i + 1)) { s &+= k ^ round }
+            return s
+        }
+        let pool = WorkerPool(threads: 2)
+        var sums = [Int](repeating: 0, count: 8)
+        for round in 1...300 {
+            sums.withUnsafeMutableBufferPointer { out in
+                pool.run(8) { i in out[i] = work(i, round) }
+            }
+            XCTAssertEqual(sums, (0..<8).map { work($0, round) }, "round \(round)")
+        }
+    }
+
+    /// With two threads, the caller takes iterations from the front and the worker from the back:
+    /// when the worker is slow to start, the caller runs the first ones; every iteration still runs.
+    func testCallerTakesIterationsFromTheFront() {
+        let pool = WorkerPool(threads: 2)
+        let caller = pthread_self()
+        for _ in 0..<20 {
+            let ranByCaller = Mutex<[Int]>([])
+            pool.run(6) { i in
+                if pthread_equal(pthread_self(), caller) != 0 { ranByCaller.withLock { $0.append(i) } }
+                usleep(2000)
+            }
+            let mine = ranByCaller.withLock { $0 }
+            // The caller's iterations are 0, 1, ... in order: a prefix of 0..<6.
+            XCTAssertEqual(mine, Array(0..<mine.count))
+        }
+    }
+
+    /// More threads than processors are not started.
+    func testThreadsAreCappedAtProcessors() {
+        XCTAssertEqual(WorkerPool(threads: 8, processors: 2).threads, 2)
+        XCTAssertEqual(WorkerPool(threads: 1, processors: 2).threads, 1)
+        XCTAssertEqual(WorkerPool(threads: 3, processors: 0).threads, 1)
+    }
+
+    /// Workers that parked (no loop for longer than the spin limit) wake for the next loop, and
+    /// pools are torn down without leaving threads behind (deinit joins them).
+    func testParkedWorkersWakeAndPoolsStop() {
+        let pool = WorkerPool(threads: 3, processors: 3)
+        for _ in 0..<3 {
+            usleep(UInt32(WorkerPool.spinLimit / 1000) * 4)
+            let threadsSeen = Mutex<Set<UInt>>([])
+            let done = Atomic<Int>(0)
+            pool.run(12) { _ in
+                threadsSeen.withLock { _ = $0.insert(UInt(pthread_self())) }
+                usleep(5000)
+                done.wrappingAdd(1, ordering: .relaxed)
+            }
+            XCTAssertEqual(done.load(ordering: .relaxed), 12)
+            // 12 iterations of 5 ms on 3 threads: a worker that failed to wake would leave them all
+            // to the others; more than one thread must have taken part.
+            XCTAssertGreaterThan(threadsSeen.withLock { $0.count }, 1)
+        }
+        for _ in 0..<20 {
+            let shortLived = WorkerPool(threads: 2)
+            let done = Atomic<Int>(0)
+            shortLived.run(4) { _ in done.wrappingAdd(1, ordering: .relaxed) }
+            XCTAssertEqual(done.load(ordering: .relaxed), 4)
+        }
+    }
+}
