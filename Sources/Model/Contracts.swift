@@ -26,10 +26,23 @@ extension Loss {
 /// per parameter and can be saved and restored by name.
 public protocol Optimizer: AnyObject {
     func step(_ parameters: [Parameter], learningRate: Float)
+    /// The same step, free to share independent parts of the work out with `parallel`; the result
+    /// must not depend on which thread runs a part. By default, `step(_:learningRate:)`.
+    func step(_ parameters: [Parameter], learningRate: Float, parallel: ParallelLoop)
     /// Optimizer state as named tensors (e.g. `layers.0.weight.momentum`), plus the step count.
     func stateTensors() -> [String: Tensor]
     func loadState(_ tensors: [String: Tensor]) throws
 }
+
+extension Optimizer {
+    public func step(_ parameters: [Parameter], learningRate: Float, parallel: ParallelLoop) {
+        step(parameters, learningRate: learningRate)
+    }
+}
+
+/// Runs `body(i)` for every i in 0..<iterations, possibly on several threads at once, and returns
+/// when all have returned.
+public typealias ParallelLoop = (_ iterations: Int, _ body: (Int) -> Void) -> Void
 
 /// A learning-rate schedule: the rate used at optimizer step `step` (0-based, counted over all
 /// epochs), so what is reported is exactly what was used.

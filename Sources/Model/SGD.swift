@@ -13,6 +13,12 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     public let weightDecay: Float
     private var state = OptimizerState(optimizer: "SGD", slots: ["momentum_buffer"])
+    /// Scratch for `step`, kept to reuse its capacity.
+    private var blocks = ElementBlocks()
+    private var weights: [UnsafeMutablePointer<Float>] = []
+    private var gradients: [UnsafePointer<Float>] = []
+    private var velocities: [UnsafeMutablePointer<Float>] = []
+    private var fresh: [Bool] = []
 
     public init(momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
         precondition(
@@ -31,36 +37,80 @@ public final class SGD: Optimizer {
     public var stepCount: Int { state.step }
 
     public func step(_ parameters: [Parameter], learningRate: Float) {
+        step(parameters, learningRate: learningRate) { iterations, body in
+            for i in 0..<iterations { body(i) }
+        }
+    }
+
+    /// The update is element-wise, so it is shared out in fixed blocks of elements: the same
+    /// arithmetic per element, whichever thread runs its block.
+    public func step(_ parameters: [Parameter], learningRate: Float, parallel: ParallelLoop) {
         state.step += 1
-        let momentum = self.momentum, nesterov = self.nesterov, weightDecay = self.weightDecay
-        let keep = 1 - dampening
-        for parameter in parameters {
-            guard momentum != 0 else {
-                parameter.withValueAndGradient { w, g in
-                    let wp = w.baseAddress!, gp = g.baseAddress!
-                    FloatBlocks.forEach(count: w.count) { i, n in
+        blocks.cover(counts: parameters.lazy.map(\.value.count))
+        withPointers(parameters, from: 0) {
+            let weights = self.weights, gradients = self.gradients, velocities = self.velocities
+            let fresh = self.fresh, blocks = self.blocks.blocks
+            let momentum = self.momentum, nesterov = self.nesterov, weightDecay = self.weightDecay
+            let keep = 1 - dampening
+            parallel(blocks.count) { b in
+                let (j, range) = blocks[b]
+                let wp = weights[j], gp = gradients[j]
+                guard momentum != 0 else {
+                    var i = range.lowerBound
+                    while i < range.upperBound {
+                        let n = min(8, range.upperBound - i)
                         let weight = FloatBlocks.load(wp, i, n), gradient = FloatBlocks.load(gp, i, n)
                         FloatBlocks.store(weight - learningRate * (gradient + weightDecay * weight), wp, i, n)
+                        i += 8
                     }
+                    return
                 }
-                continue
-            }
-            var (buffer, isNew) = state.take("momentum_buffer", of: parameter)
-            buffer.storage.withUnsafeMutableBufferPointer { b in
-                parameter.withValueAndGradient { w, g in
-                    let wp = w.baseAddress!, gp = g.baseAddress!, bp = b.baseAddress!
-                    FloatBlocks.forEach(count: w.count) { i, n in
-                        let weight = FloatBlocks.load(wp, i, n)
-                        let gradient = FloatBlocks.load(gp, i, n) + weightDecay * weight
-                        let velocity = isNew ? gradient : momentum * FloatBlocks.load(bp, i, n) + keep * gradient
-                        FloatBlocks.store(velocity, bp, i, n)
-                        let update = nesterov ? gradient + momentum * velocity : velocity
-                        FloatBlocks.store(weight - learningRate * update, wp, i, n)
-                    }
+                let bp = velocities[j], isNew = fresh[j]
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let n = min(8, range.upperBound - i)
+                    let weight = FloatBlocks.load(wp, i, n)
+                    let gradient = FloatBlocks.load(gp, i, n) + weightDecay * weight
+                    let velocity = isNew ? gradient : momentum * FloatBlocks.load(bp, i, n) + keep * gradient
+                    FloatBlocks.store(velocity, bp, i, n)
+                    let update = nesterov ? gradient + momentum * velocity : velocity
+                    FloatBlocks.store(weight - learningRate * update, wp, i, n)
+                    i += 8
                 }
             }
-            state.put(buffer, "momentum_buffer", of: parameter)
         }
+        weights.removeAll(keepingCapacity: true)
+        gradients.removeAll(keepingCapacity: true)
+        velocities.removeAll(keepingCapacity: true)
+        fresh.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with `weights`, `gradients` and (with momentum) `velocities` and `fresh`
+    /// holding, for every parameter from `k` on, pointers to its values, gradient and momentum
+    /// buffer, collected one nested buffer access each so every pointer stays valid during `body`.
+    /// Each momentum buffer is taken out of the state for the duration and put back after.
+    private func withPointers(_ parameters: [Parameter], from k: Int, _ body: () -> Void) {
+        guard k < parameters.count else { return body() }
+        let parameter = parameters[k]
+        guard momentum != 0 else {
+            return parameter.withValueAndGradient { w, g in
+                weights.append(w.baseAddress!)
+                gradients.append(g.baseAddress!)
+                withPointers(parameters, from: k + 1, body)
+            }
+        }
+        // Taken before the parameter's buffers are accessed: a new buffer reads the value's shape.
+        var (buffer, isNew) = state.take("momentum_buffer", of: parameter)
+        buffer.storage.withUnsafeMutableBufferPointer { b in
+            parameter.withValueAndGradient { w, g in
+                weights.append(w.baseAddress!)
+                gradients.append(g.baseAddress!)
+                velocities.append(b.baseAddress!)
+                fresh.append(isNew)
+                withPointers(parameters, from: k + 1, body)
+            }
+        }
+        state.put(buffer, "momentum_buffer", of: parameter)
     }
 
     public func stateTensors() -> [String: Tensor] { state.export() }

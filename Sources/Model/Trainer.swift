@@ -17,9 +17,9 @@ import WorkbenchRandom
 /// never sees a one-sample "batch"); which samples form a chunk still depends only on N and
 /// `chunkSize`.
 ///
-/// Threads: a `WorkerPool` kept for the trainer's life runs the chunks and then the gradient
-/// reduction, which it shares out in fixed blocks of elements (each element's sum is the same
-/// whichever thread computes it).
+/// Threads: a `WorkerPool` kept for the trainer's life runs the chunks, then the gradient
+/// reduction and the optimizer step, both shared out in fixed blocks of elements (`ElementBlocks`:
+/// each element's result is the same whichever thread computes it).
 ///
 /// Memory: training keeps one replica per chunk of the largest batch seen (batch 64, chunk 16: 4
 /// replicas); evaluation works through any number of samples with at most 4·threads replicas.
@@ -66,8 +66,7 @@ public final class Trainer {
     private lazy var pool = WorkerPool(threads: threads)
     /// Scratch for `reduceGradients`, kept to reuse its capacity: the blocks it shares out, and
     /// pointers to the master's and each chunk's gradients.
-    private var reductionBlocks: [(parameter: Int, elements: Range<Int>)] = []
-    private var gradientCounts: [Int] = []
+    private var reductionBlocks = ElementBlocks()
     private var masterGradients: [UnsafeMutablePointer<Float>] = []
     private var chunkGradients: [UnsafePointer<Float>] = []
 
@@ -136,7 +135,7 @@ public final class Trainer {
         } else {
             norm = Float(gradientSumOfSquares(masterParameters).squareRoot())
         }
-        optimizer.step(masterParameters, learningRate: learningRate)
+        optimizer.step(masterParameters, learningRate: learningRate) { pool.run($0, $1) }
         self.step += 1
         var result = summarize(chunks: chunks, count: n)
         result.gradientNorm = norm
@@ -231,15 +230,12 @@ public final class Trainer {
 
     /// Fixed-order reduction: master gradient = (+0 + chunk 0 + chunk 1 + ...) / N, element-wise,
     /// the chunks added in chunk order whatever the thread count, eight floats at a time. The work
-    /// is cut into fixed blocks of one parameter each (`reductionBlocks`) that the pool's threads
+    /// is cut into fixed blocks within one parameter each (`reductionBlocks`) that the pool's threads
     /// share; a block's sums are the same whichever thread computes them.
     private func reduceGradients(chunks: Int, batchSize n: Int) {
         let size = Float(n)
-        if reductionBlocks.isEmpty {
-            gradientCounts = masterParameters.map(\.grad.count)
-            reductionBlocks = Self.blocks(counts: gradientCounts)
-        }
-        let blocks = reductionBlocks
+        reductionBlocks.cover(counts: masterParameters.lazy.map(\.grad.count))
+        let blocks = reductionBlocks.blocks
         withGradientPointers(from: 0, chunks: chunks) {
             let targets = masterGradients, sources = chunkGradients
             pool.run(blocks.count) { b in
@@ -260,21 +256,6 @@ public final class Trainer {
         chunkGradients.removeAll(keepingCapacity: true)
     }
 
-    /// Floats per reduction block: a multiple of 8, large enough that taking a block costs little
-    /// next to summing it.
-    static let reductionBlock = 4096
-
-    /// (parameter index, element range) blocks covering every parameter's gradient, in order.
-    static func blocks(counts: [Int]) -> [(parameter: Int, elements: Range<Int>)] {
-        var blocks: [(parameter: Int, elements: Range<Int>)] = []
-        for (j, count) in counts.enumerated() {
-            for start in stride(from: 0, to: count, by: reductionBlock) {
-                blocks.append((j, start..<min(count, start + reductionBlock)))
-            }
-        }
-        return blocks
-    }
-
     /// Calls `body` with `masterGradients` holding a pointer to every master parameter's gradient
     /// and `chunkGradients` to every chunk's (parameter j of chunk c at j·chunks + c), collected one
     /// nested buffer access each, so every pointer stays valid during `body`.
@@ -288,7 +269,7 @@ public final class Trainer {
         } else if k < parameters * (chunks + 1) {
             let j = (k - parameters) / chunks, c = (k - parameters) % chunks
             let parameter = slots[c].parameters[j]
-            let count = gradientCounts[j]  // not the master's grad: it is being accessed above
+            let count = reductionBlocks.counts[j]  // not the master's grad: it is being accessed above
             parameter.grad.storage.withUnsafeBufferPointer { r in
                 precondition(r.count == count, "Trainer: chunk \(c) gradient of \(parameter.name) has \(r.count) values, expected \(count)")
                 chunkGradients.append(r.baseAddress!)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import XCTest
 
@@ -115,6 +116,31 @@ final class OptimizerTests: XCTestCase {
                 }
                 XCTAssertEqual(parameter.value.storage, w, "\(config) step \(step + 1)")
             }
+        }
+    }
+
+    /// The parallel step shares the update out in blocks of 4096 elements: run in any order or at
+    /// the same time on several threads, it gives the serial step's bits, over parameters of one,
+    /// three (10 000 elements) and a partial block, for three steps with and without momentum.
+    func testSGDParallelBlocksMatchSerialStepBitForBit() {
+        func run(_ momentum: Float, _ loop: ParallelLoop?) -> [[Float]] {
+            let optimizer = SGD(momentum: momentum, nesterov: momentum > 0, weightDecay: 0.01)
+            let parameters = [10_000, 4096, 7].enumerated().map { j, n in
+                Parameter(name: "p\(j)", value: Tensor(shape: [n], storage: (0..<n).map { Float(($0 * 31 + j) % 97) * 0.01 - 0.5 }))
+            }
+            for step in 0..<3 {
+                for (j, p) in parameters.enumerated() {
+                    p.grad = Tensor(shape: p.value.shape, storage: (0..<p.value.count).map { Float(($0 * 7 + step * 5 + j) % 11) * 0.13 - 0.6 })
+                }
+                if let loop { optimizer.step(parameters, learningRate: 0.1, parallel: loop) }
+                else { optimizer.step(parameters, learningRate: 0.1) }
+            }
+            return parameters.map(\.value.storage)
+        }
+        for momentum: Float in [0, 0.9] {
+            let serial = run(momentum, nil)
+            XCTAssertEqual(run(momentum) { n, body in for i in (0..<n).reversed() { body(i) } }, serial)
+            XCTAssertEqual(run(momentum) { n, body in DispatchQueue.concurrentPerform(iterations: n, execute: body) }, serial)
         }
     }
 

@@ -39,6 +39,10 @@ public struct Benchmark {
         public var epochs: Int
         public var trainImages: Int
         public var trainImagesPerSecond: Double
+        /// Batch size / the median wall time of a full-batch training step: what a step costs when
+        /// nothing else on the machine interferes (other load stalls some steps, and the epoch
+        /// rate with them, but moves the median little).
+        public var trainMedianStepImagesPerSecond: Double
         /// Process CPU time (all threads) spent in training; trainImages·epochs / this is the rate
         /// per CPU-second, which a loaded machine disturbs far less than the wall-clock rate.
         public var trainCPUSeconds: Double
@@ -62,6 +66,7 @@ public struct Benchmark {
             case model, threads, batch, chunk, epochs
             case trainImages = "train_images"
             case trainImagesPerSecond = "train_img_s"
+            case trainMedianStepImagesPerSecond = "train_img_s_median_step"
             case trainCPUSeconds = "train_cpu_s"
             case trainCPUPerWall = "train_cpu_per_wall"
             case inferImagesPerSecond = "infer_img_s"
@@ -120,6 +125,8 @@ public struct Benchmark {
         var labels = [Int](repeating: 0, count: batchSize)
         var trainSeconds = 0.0, inferSeconds = 0.0, trainCPU = 0.0
         var accuracies: [Double] = []
+        var stepSeconds: [Double] = []
+        stepSeconds.reserveCapacity(epochs * (trainCount / batchSize))
         var shuffle = root.derived(RandomStream.shuffle.rawValue)
         for epoch in 0..<epochs {
             var order = Array(0..<trainCount)
@@ -132,6 +139,7 @@ public struct Benchmark {
             train.images.bytes.withUnsafeBufferPointer { bytes in
                 for first in stride(from: 0, to: trainCount, by: batchSize) {
                     let n = min(batchSize, trainCount - first)
+                    let stepStart = DispatchTime.now().uptimeNanoseconds
                     if n != labels.count { labels = [Int](repeating: 0, count: n) }
                     for s in 0..<n { labels[s] = trainLabels[order[first + s]] }
                     // Each chunk gathers and scales its own images, on the thread that trains it.
@@ -142,6 +150,9 @@ public struct Benchmark {
                                            out.baseAddress! + (s - samples.lowerBound) * pixels, pixels)
                             }
                         }
+                    }
+                    if n == batchSize {
+                        stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9)
                     }
                 }
             }
@@ -163,12 +174,15 @@ public struct Benchmark {
 
         let flops = network.flopsPerSample
         let trainRate = Double(epochs * trainCount) / trainSeconds
+        stepSeconds.sort()
+        let medianStep = stepSeconds.isEmpty ? trainSeconds : stepSeconds[stepSeconds.count / 2]
+        let medianStepRate = Double(stepSeconds.isEmpty ? epochs * trainCount : batchSize) / medianStep
         let inferRate = Double(test.count) / inferSeconds
         let trainGFLOPS = 3 * Double(flops) * trainRate / 1e9
         let inferGFLOPS = Double(flops) * inferRate / 1e9
         return Result(
             model: model.name, threads: threads, batch: batchSize, chunk: chunkSize, epochs: epochs, trainImages: trainCount,
-            trainImagesPerSecond: trainRate, trainCPUSeconds: trainCPU, trainCPUPerWall: trainCPU / trainSeconds,
+            trainImagesPerSecond: trainRate, trainMedianStepImagesPerSecond: medianStepRate, trainCPUSeconds: trainCPU, trainCPUPerWall: trainCPU / trainSeconds,
             inferImagesPerSecond: inferRate, forwardFlops: flops,
             trainGFLOPS: trainGFLOPS, inferGFLOPS: inferGFLOPS, gemmCeilingGFLOPS: ceiling,
             trainPercentOfCeiling: 100 * trainGFLOPS / ceiling, inferPercentOfCeiling: 100 * inferGFLOPS / ceiling,

@@ -30,9 +30,11 @@ struct BenchCommand: Command {
             the test set in batches of 1000. GFLOP/s count a multiply-add as 2 and training as 3× the
             forward FLOPs of the network summary. The GEMM ceiling is measured right before:
             THREADS concurrent single-threaded 768×768 cblas_sgemm products, best of 5 - the same way the
-            trainer uses BLAS. "train CPU" is the process CPU time spent training: images per CPU-second
-            vary far less with machine load than images/s, and CPU/wall shows how many threads really ran
-            at once. Peak RSS is getrusage's ru_maxrss. Figures vary with machine load; compare with
+            trainer uses BLAS. "train, median" is the batch size over the median wall time of a full-batch
+            step: other load on the machine stalls some steps (and the epoch's images/s with them) but
+            moves the median little. "train CPU" is the process CPU time spent training: images per
+            CPU-second vary far less with machine load than images/s, and CPU/wall shows how many threads
+            really ran at once (a waiting thread spins, so it counts as running). Peak RSS is getrusage's ru_maxrss. Figures vary with machine load; compare with
             PyTorch side by side (scripts/bench-vs-pytorch).
 
             With --experiment EXP.yaml the config is loaded as 'workbench run' loads it (--set applies;
@@ -88,6 +90,7 @@ struct BenchCommand: Command {
             "threads, batch   \(r.threads), \(r.batch) (chunks of \(r.chunk)); \(r.epochs) epoch(s) of \(r.trainImages) images",
             String(format: "train            %.0f images/s  %.1f GFLOP/s  %.1f%% of ceiling",
                    r.trainImagesPerSecond, r.trainGFLOPS, r.trainPercentOfCeiling),
+            String(format: "train, median    %.0f images/s (batch / median step time)", r.trainMedianStepImagesPerSecond),
             String(format: "train CPU        %.2f s: %.0f images per CPU-second; CPU/wall %.2f",
                    r.trainCPUSeconds, Double(r.trainImages * r.epochs) / max(r.trainCPUSeconds, 1e-9),
                    r.trainCPUPerWall),
