@@ -370,7 +370,8 @@ public enum ExperimentSchema {
         KeySpec("batch_size", .int(upTo(maxBatch)), .value(.int(64)), "Samples per optimizer step."),
         KeySpec(
             "threads", .int(upTo(maxThreads)), .value(.int(1)),
-            "Threads computing one batch (results do not depend on it)."),
+            "Threads computing one batch (results do not depend on it); at most one per processor is "
+                + "started, and between steps an idle one spins for up to 0.5 ms instead of sleeping."),
         KeySpec(
             "workers", .int(upTo(maxThreads, from: 0)), .value(.int(2)),
             "Threads loading and augmenting samples; 0 = inline."),
