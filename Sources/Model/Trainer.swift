@@ -100,9 +100,11 @@ public final class Trainer {
                           learningRate: Float) -> BatchResult {
         precondition(images.count == labels.count * network.inputSize,
                      "trainStep: \(labels.count) labels need \(labels.count * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        let size = network.inputSize
         return images.withUnsafeBufferPointer { images in
-            trainStep(labels: labels, loss: loss, optimizer: optimizer, learningRate: learningRate,
-                      fill: Self.copying(images, sampleSize: network.inputSize))
+            trainStep(labels: labels, loss: loss, optimizer: optimizer, learningRate: learningRate) {
+                Self.copy(images, sampleSize: size, samples: $0, into: $1)
+            }
         }
     }
 
@@ -149,8 +151,9 @@ public final class Trainer {
         precondition(n > 0, "evaluate needs a non-empty batch")
         precondition(images.count == n * network.inputSize,
                      "evaluate: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        let size = network.inputSize
         return images.withUnsafeBufferPointer { images in
-            evaluate(labels: labels, loss: loss, fill: Self.copying(images, sampleSize: network.inputSize))
+            evaluate(labels: labels, loss: loss) { Self.copy(images, sampleSize: size, samples: $0, into: $1) }
         }
     }
 
@@ -203,12 +206,12 @@ public final class Trainer {
         pool.run(chunks, body)
     }
 
-    /// A `BatchFill` that copies from flat NCHW floats.
-    private static func copying(_ images: UnsafeBufferPointer<Float>, sampleSize: Int) -> BatchFill {
-        { samples, into in
-            into.baseAddress!.update(from: images.baseAddress! + samples.lowerBound * sampleSize,
-                                     count: samples.count * sampleSize)
-        }
+    /// The `BatchFill` of a batch given as flat NCHW floats (called from a closure literal, which,
+    /// unlike a returned closure, needs no heap allocation).
+    private static func copy(_ images: UnsafeBufferPointer<Float>, sampleSize: Int, samples: Range<Int>,
+                             into: UnsafeMutableBufferPointer<Float>) {
+        into.baseAddress!.update(from: images.baseAddress! + samples.lowerBound * sampleSize,
+                                 count: samples.count * sampleSize)
     }
 
     /// Lets the first `slots` replicas read the master's parameter and buffer values (no copy).
