@@ -33,6 +33,8 @@ final class WorkerPool {
     static let spinLimit: UInt64 = 500_000
     /// Processors online now.
     static var onlineProcessors: Int { sysconf(Int32(_SC_NPROCESSORS_ONLN)) }
+    /// Loops after which the claim word's tag repeats (it counts in 23 bits).
+    static let tagPeriod = (1 << 23) - 1
     /// Most iterations one loop may have (they are counted in 20 bits of the claim word).
     static let maxIterations = (1 << 20) - 1
 
@@ -83,8 +85,9 @@ final class WorkerPool {
 
     /// The state the workers share with the pool; they keep it alive until they exit.
     private final class Shared: @unchecked Sendable {
-        /// (tag: high 24 bits, front: 20 bits, back: 20 bits). The tag changes with every loop, so a
-        /// worker can only claim iterations of the loop whose job pointer it read (see `claim`).
+        /// (tag: 23 bits above the two fields, front: 20 bits, back: 20 bits), never negative. The tag
+        /// changes with every loop, so a worker that saw one loop's tag claims no iteration of a later
+        /// loop by mistake (short of 2^23 loops passing in between, which `work` makes harmless).
         private let claims = Atomic<Int>(0)
         /// The current loop's `Job`, as an address; valid while its iterations are not all done.
         private let job = Atomic<Int>(0)
@@ -96,6 +99,9 @@ final class WorkerPool {
         private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         private var tag = 0
+        /// Set while `run` runs: a loop posted from inside another (nested, or from a second
+        /// thread) would reset the counters under the first.
+        private let busy = Atomic<Bool>(false)
 
         init() {
             pthread_mutex_init(mutex, nil)
@@ -111,9 +117,14 @@ final class WorkerPool {
 
         private static let fieldBits = 20
         private static let fieldMask = (1 << fieldBits) - 1
+        /// 23 bits, so that tag << 40 stays clear of the sign bit and `word >> 40` gives it back.
+        private static let tagMask = WorkerPool.tagPeriod
 
         func run(_ iterations: Int, _ current: UnsafeMutablePointer<Job>) {
-            tag = (tag + 1) & 0xFF_FFFF
+            precondition(!busy.exchange(true, ordering: .acquiring),
+                         "WorkerPool.run called while a loop of the same pool runs (nested or from another thread)")
+            defer { busy.store(false, ordering: .releasing) }
+            tag = tag % Self.tagMask + 1  // 1...tagMask: 0 stays the word's value before any loop
             completed.store(0, ordering: .relaxed)
             job.store(Int(bitPattern: UInt(bitPattern: current)), ordering: .relaxed)
             // Publishes the job and the counter reset with it.
@@ -137,11 +148,12 @@ final class WorkerPool {
         /// Takes the next unstarted iteration of loop `tag` from the front or the back, or nil when
         /// none is left or the loop is no longer `tag`.
         ///
-        /// A worker reads the claim word (tag t), then the job pointer, then claims with a
-        /// compare-and-swap on that same word. If the swap succeeds, loop t still had iterations
-        /// left, so its caller had not returned and had not posted another job: the pointer read is
-        /// loop t's (it was stored before the word that carried t), and it stays valid until the
-        /// claimed iteration is counted as completed.
+        /// A worker reads the job pointer only after a successful claim. The claiming
+        /// compare-and-swap (acquiring) read the word that this loop's caller stored after storing
+        /// the job (or a later claim on it), so the load sees this loop's job or a later one; and no
+        /// later job can be stored before the claimed iteration is counted as completed. So the
+        /// pointer is the claimed iteration's loop's, valid until that iteration is counted — even
+        /// if the tag wrapped while the worker was descheduled.
         private func claim(fromFront: Bool, tag: Int) -> Int? {
             var word = claims.load(ordering: .acquiring)
             while true {
@@ -160,13 +172,15 @@ final class WorkerPool {
 
         /// A worker's life: wait for a loop (spinning, then parked), help run it, repeat.
         func work() {
-            var seen = claims.load(ordering: .acquiring) >> (2 * Self.fieldBits)
+            // Tag 0 is the word's value before the first loop: a worker that starts after a loop
+            // was posted still helps with it.
+            var seen = 0
             while true {
                 guard let current = waitForLoop(after: seen) else { return }
                 seen = current
-                // Read the job only after seeing its tag; `claim` checks the tag is still current.
-                let address = job.load(ordering: .acquiring)
                 while let i = claim(fromFront: false, tag: current) {
+                    // After the claim, not before: see `claim`.
+                    let address = job.load(ordering: .acquiring)
                     let pointer = UnsafeMutablePointer<Job>(bitPattern: UInt(bitPattern: address))!
                     pointer.pointee.body(i)
                     completed.wrappingAdd(1, ordering: .releasing)

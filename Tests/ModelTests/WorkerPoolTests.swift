@@ -62,6 +62,31 @@ final class WorkerPoolTests: XCTestCase {
         }
     }
 
+    /// The claim word's loop tag repeats after `tagPeriod` loops; past that point the caller still
+    /// takes iterations (a tag reaching the word's sign bit once made it take none) and every
+    /// iteration still runs once.
+    func testLoopsPastTheTagPeriod() {
+        let pool = WorkerPool(threads: 2, processors: 2)
+        let caller = pthread_self()
+        for _ in 0..<WorkerPool.tagPeriod { pool.run(2) { _ in } }
+        var byCaller = 0
+        for _ in 0..<10 {  // the first of them crosses the repeat
+            var ran = [Int](repeating: 0, count: 8), mine = [Bool](repeating: false, count: 8)
+            ran.withUnsafeMutableBufferPointer { ran in
+                mine.withUnsafeMutableBufferPointer { mine in
+                    pool.run(8) { i in
+                        ran[i] += 1
+                        mine[i] = pthread_equal(pthread_self(), caller) != 0
+                        usleep(300)
+                    }
+                }
+            }
+            XCTAssertEqual(ran, [Int](repeating: 1, count: 8))
+            byCaller += mine.filter { $0 }.count
+        }
+        XCTAssertGreaterThan(byCaller, 0, "the caller took no iteration")
+    }
+
     /// More threads than processors are not started.
     func testThreadsAreCappedAtProcessors() {
         XCTAssertEqual(WorkerPool(threads: 8, processors: 2).threads, 2)
