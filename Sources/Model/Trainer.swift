@@ -137,7 +137,7 @@ public final class Trainer {
         } else {
             norm = Float(gradientSumOfSquares(masterParameters).squareRoot())
         }
-        optimizer.step(masterParameters, learningRate: learningRate) { pool.run($0, $1) }
+        optimizer.step(masterParameters, learningRate: learningRate) { runBlocks($0, chunks: chunks, $1) }
         self.step += 1
         var result = summarize(chunks: chunks, count: n)
         result.gradientNorm = norm
@@ -206,6 +206,17 @@ public final class Trainer {
         pool.run(chunks, body)
     }
 
+    /// Runs the element blocks of the step after `chunks` chunks: on the pool when the chunks ran
+    /// on several threads, else on the caller's thread — a batch of one chunk leaves the workers
+    /// idle long enough to park, and waking one for a short loop costs more than the loop saves.
+    private func runBlocks(_ blocks: Int, chunks: Int, _ body: (Int) -> Void) {
+        if chunks > 1 {
+            pool.run(blocks, body)
+        } else {
+            for b in 0..<blocks { body(b) }
+        }
+    }
+
     /// The `BatchFill` of a batch given as flat NCHW floats (called from a closure literal, which,
     /// unlike a returned closure, needs no heap allocation).
     private static func copy(_ images: UnsafeBufferPointer<Float>, sampleSize: Int, samples: Range<Int>,
@@ -241,7 +252,7 @@ public final class Trainer {
         let blocks = reductionBlocks.blocks
         withGradientPointers(from: 0, chunks: chunks) {
             let targets = masterGradients, sources = chunkGradients
-            pool.run(blocks.count) { b in
+            runBlocks(blocks.count, chunks: chunks) { b in
                 let (j, range) = blocks[b]
                 let target = targets[j]
                 let first = j * chunks
