@@ -35,7 +35,7 @@ final class WorkerPool {
     static var onlineProcessors: Int { sysconf(Int32(_SC_NPROCESSORS_ONLN)) }
     /// Loops after which the claim word's tag repeats (it counts in 23 bits).
     static let tagPeriod = (1 << 23) - 1
-    /// Most iterations one loop may have (they are counted in 20 bits of the claim word).
+    /// Most iterations of one posted loop (they are counted in 20 bits of the claim word).
     static let maxIterations = (1 << 20) - 1
 
     /// `processors` caps the thread count (tests raise it to run more threads than cores).
@@ -65,16 +65,19 @@ final class WorkerPool {
 
     /// Calls `body(i)` for every i in 0..<iterations, on the caller's thread and the workers; returns
     /// when every call has returned. Not reentrant: one loop at a time, from one thread.
+    /// A loop of more than `maxIterations` runs as several loops in a row.
     func run(_ iterations: Int, _ body: (Int) -> Void) {
-        precondition(iterations >= 0 && iterations <= Self.maxIterations,
-                     "WorkerPool.run: \(iterations) iterations, expected 0...\(Self.maxIterations)")
+        precondition(iterations >= 0, "WorkerPool.run: \(iterations) iterations")
         if threads == 1 || iterations <= 1 {
             for i in 0..<iterations { body(i) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            var job = Job(body: body)
-            withUnsafeMutablePointer(to: &job) { shared.run(iterations, $0) }
+            for first in stride(from: 0, to: iterations, by: Self.maxIterations) {
+                let count = min(Self.maxIterations, iterations - first)
+                var job = Job(body: first == 0 ? body : { body(first + $0) })
+                withUnsafeMutablePointer(to: &job) { shared.run(count, $0) }
+            }
         }
     }
 

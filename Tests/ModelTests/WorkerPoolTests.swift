@@ -87,6 +87,15 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertGreaterThan(byCaller, 0, "the caller took no iteration")
     }
 
+    /// A loop longer than one claim word can count runs as several: every iteration still once.
+    func testLoopLongerThanOneClaimWord() {
+        let pool = WorkerPool(threads: 2, processors: 2)
+        let n = 2 * WorkerPool.maxIterations + 5
+        var hits = [UInt8](repeating: 0, count: n)
+        hits.withUnsafeMutableBufferPointer { hits in pool.run(n) { i in hits[i] &+= 1 } }
+        XCTAssertEqual(hits.firstIndex { $0 != 1 }, nil)
+    }
+
     /// More threads than processors are not started.
     func testThreadsAreCappedAtProcessors() {
         XCTAssertEqual(WorkerPool(threads: 8, processors: 2).threads, 2)
