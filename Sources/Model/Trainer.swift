@@ -183,6 +183,9 @@ public final class Trainer {
         return BatchResult(loss: Float(total / Double(n)), correct: correct, count: n, gradientNorm: nil)
     }
 
+    /// Threads that really run chunks: `threads`, but at most one per processor.
+    public var threadsUsed: Int { pool.threads }
+
     /// Number of chunks for a batch of n: ⌈n / chunkSize⌉, minus one when the last would hold a
     /// single sample (it is folded into the previous chunk).
     public func chunkCount(_ n: Int) -> Int {

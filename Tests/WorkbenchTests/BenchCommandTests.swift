@@ -28,8 +28,11 @@ final class BenchCommandTests: XCTestCase {
             JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any], result.out)
         XCTAssertEqual(json["model"] as? String, "lenet5")
         XCTAssertEqual(json["threads"] as? Int, 2)
+        XCTAssertEqual(json["threads_used"] as? Int, min(2, ProcessInfo.processInfo.activeProcessorCount))
         XCTAssertEqual(json["batch"] as? Int, 16)
+        XCTAssertEqual(json["chunks_per_batch"] as? Int, 1, "batch 16 in chunks of 16")
         XCTAssertEqual(json["train_images"] as? Int, 96)
+        XCTAssertGreaterThan(try XCTUnwrap(json["train_img_s_median_step"] as? Double), 0)
         // Hand count: conv 239,904 + relu 4,704 + pool 4,704 + conv 481,600 + relu 1,600 + pool 1,600
         // + dense 96,120 + relu 120 + dense 20,244 + relu 84 + dense 1,690.
         XCTAssertEqual(json["forward_flops"] as? Int, 852_370)

@@ -34,8 +34,13 @@ public struct Benchmark {
     public struct Result: Codable, Equatable {
         public var model: String
         public var threads: Int
+        /// Threads that ran at once: `threads`, but at most one per processor (the trainer starts
+        /// no more, and the GEMM ceiling is measured with as many).
+        public var threadsUsed: Int
         public var batch: Int
         public var chunk: Int
+        /// Chunks a full batch is split into (`Trainer.chunkCount`).
+        public var chunksPerBatch: Int
         public var epochs: Int
         public var trainImages: Int
         public var trainImagesPerSecond: Double
@@ -64,6 +69,8 @@ public struct Benchmark {
 
         enum CodingKeys: String, CodingKey {
             case model, threads, batch, chunk, epochs
+            case threadsUsed = "threads_used"
+            case chunksPerBatch = "chunks_per_batch"
             case trainImages = "train_images"
             case trainImagesPerSecond = "train_img_s"
             case trainMedianStepImagesPerSecond = "train_img_s_median_step"
@@ -119,8 +126,9 @@ public struct Benchmark {
         let pixels = train.images.elementsPerItem
         let trainCount = min(trainLimit ?? train.count, train.count)
 
-        progress("measuring the GEMM ceiling with \(threads) thread(s)")
-        let ceiling = BLASInfo.measureGEMMCeiling(threads: threads)
+        let threadsUsed = trainer.threadsUsed
+        progress("measuring the GEMM ceiling with \(threadsUsed) thread(s)")
+        let ceiling = BLASInfo.measureGEMMCeiling(threads: threadsUsed)
 
         var labels = [Int](repeating: 0, count: batchSize)
         var trainSeconds = 0.0, inferSeconds = 0.0, trainCPU = 0.0
@@ -181,7 +189,8 @@ public struct Benchmark {
         let trainGFLOPS = 3 * Double(flops) * trainRate / 1e9
         let inferGFLOPS = Double(flops) * inferRate / 1e9
         return Result(
-            model: model.name, threads: threads, batch: batchSize, chunk: chunkSize, epochs: epochs, trainImages: trainCount,
+            model: model.name, threads: threads, threadsUsed: threadsUsed, batch: batchSize, chunk: chunkSize,
+            chunksPerBatch: trainer.chunkCount(min(batchSize, max(trainCount, 1))), epochs: epochs, trainImages: trainCount,
             trainImagesPerSecond: trainRate, trainMedianStepImagesPerSecond: medianStepRate, trainCPUSeconds: trainCPU, trainCPUPerWall: trainCPU / trainSeconds,
             inferImagesPerSecond: inferRate, forwardFlops: flops,
             trainGFLOPS: trainGFLOPS, inferGFLOPS: inferGFLOPS, gemmCeilingGFLOPS: ceiling,

@@ -44,7 +44,8 @@ struct BenchCommand: Command {
             on training.workers threads (decode, augment, normalise: images/s and CPU µs per image); the
             first N batches of that epoch each trained at the schedule's rate while the stream prepares the
             next ("training fed by the stream"); the same N batches gathered beforehand and trained again
-            ("training from memory"). One untimed step before them pays the first step's setup.
+            ("training from memory"), continuing from the weights the first pass left (so its mean loss
+            is lower). One untimed step before them pays the first step's setup.
             stream / training is stream images/s over training images/s: above 1 training never waits for
             data. --model, --batch, --epochs, --limit and --data do not combine with --experiment.
             """)
@@ -87,7 +88,9 @@ struct BenchCommand: Command {
         let r = result
         let lines = [
             "model            \(r.model) (\(String(format: "%.3f", Double(r.forwardFlops) / 1e6)) MFLOP forward)",
-            "threads, batch   \(r.threads), \(r.batch) (chunks of \(r.chunk)); \(r.epochs) epoch(s) of \(r.trainImages) images",
+            "threads, batch   \(r.threads)\(r.threadsUsed == r.threads ? "" : " (\(r.threadsUsed) at once: one per processor)"), "
+                + "\(r.batch) (chunk size \(r.chunk): \(r.chunksPerBatch) chunk\(r.chunksPerBatch == 1 ? "" : "s") per batch); "
+                + "\(r.epochs) epoch(s) of \(r.trainImages) image\(r.trainImages == 1 ? "" : "s")",
             String(format: "train            %.0f images/s  %.1f GFLOP/s  %.1f%% of ceiling",
                    r.trainImagesPerSecond, r.trainGFLOPS, r.trainPercentOfCeiling),
             String(format: "train, median    %.0f images/s (batch / median step time)", r.trainMedianStepImagesPerSecond),
