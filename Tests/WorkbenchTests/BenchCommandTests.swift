@@ -80,7 +80,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(zero.err.contains("--chunk"), zero.err)
         let table = try BuiltBinary.run(["bench", "--batch", "16", "--chunk", "8", "--data", dir.path])
         XCTAssertEqual(table.status, 0, table.err)
-        XCTAssertTrue(table.out.contains("threads, batch   2, 16 (chunks of 8)"), table.out)
+        XCTAssertTrue(table.out.contains("threads, batch   2, 16 (chunk size 8: 2 chunks per batch)"), table.out)
     }
 
     func testUnknownModelIsAUsageErrorAndMissingDataNamesTheFile() throws {
