@@ -147,10 +147,8 @@ public final class Trainer {
     /// Loss and correct count on a batch in evaluation mode (no dropout, batch-norm running
     /// statistics, no gradients kept), chunked and threaded like training.
     public func evaluate(images: [Float], labels: [Int], loss: Loss) -> BatchResult {
-        let n = labels.count
-        precondition(n > 0, "evaluate needs a non-empty batch")
-        precondition(images.count == n * network.inputSize,
-                     "evaluate: \(n) labels need \(n * network.inputSize) floats of \(network.inputShape), got \(images.count)")
+        precondition(images.count == labels.count * network.inputSize,
+                     "evaluate: \(labels.count) labels need \(labels.count * network.inputSize) floats of \(network.inputShape), got \(images.count)")
         let size = network.inputSize
         return images.withUnsafeBufferPointer { images in
             evaluate(labels: labels, loss: loss) { Self.copy(images, sampleSize: size, samples: $0, into: $1) }

@@ -23,6 +23,18 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
         return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A completed two-epoch run made to look killed before its first checkpoint: status
+    /// "interrupted", no `checkpoint/`.
+    func interruptedRunWithoutCheckpoint() throws -> (id: String, folder: URL) {
+        let id = try completedRun()
+        let folder = tiny.store.appendingPathComponent(id)
+        var object = try meta(id)
+        object["status"] = "interrupted"
+        try writeMeta(id, object)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("checkpoint"))
+        return (id, folder)
+    }
+
     // MARK: empty and wrong paths
 
     func testEmptyExportFolderIsAUsageErrorAndWritesNothing() throws {
@@ -207,12 +219,7 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
     }
 
     func testResumeWithoutCheckpointAfterTwoEpochsIsAnError() throws {
-        let id = try completedRun()
-        let folder = tiny.store.appendingPathComponent(id)
-        var object = try meta(id)
-        object["status"] = "interrupted"
-        try writeMeta(id, object)
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("checkpoint"))
+        let (id, folder) = try interruptedRunWithoutCheckpoint()
         let epochsBefore = try String(contentsOf: folder.appendingPathComponent("epochs.csv"), encoding: .utf8)
         let result = try BuiltBinary.run(["resume", id, "--store", tiny.store.path])
         XCTAssertEqual(result.status, 1, result.err)
@@ -230,12 +237,7 @@ final class FreshUserFindingsTests: TinyExperimentTestCase {
     /// One recorded epoch and no checkpoint is a kill between that epoch's row and its checkpoint:
     /// resume warns and starts again.
     func testResumeWithoutCheckpointAfterOneEpochStartsAgain() throws {
-        let id = try completedRun()
-        let folder = tiny.store.appendingPathComponent(id)
-        var object = try meta(id)
-        object["status"] = "interrupted"
-        try writeMeta(id, object)
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("checkpoint"))
+        let (id, folder) = try interruptedRunWithoutCheckpoint()
         let epochs = folder.appendingPathComponent("epochs.csv")
         let lines = try String(contentsOf: epochs, encoding: .utf8).split(separator: "\n")
         try (lines.dropLast().joined(separator: "\n") + "\n").write(to: epochs, atomically: true, encoding: .utf8)
